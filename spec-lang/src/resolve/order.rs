@@ -1,0 +1,102 @@
+//! The lock order must be acyclic: `order A < B` and `order B < A` can never both be obeyed.
+//!
+//! Iterative (Kahn's algorithm, then a backwards walk to name each cycle), so a long chain of
+//! `order` items cannot overflow the stack.
+
+use super::Resolver;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::{LockOwner, LockRef, OrderEdge};
+use std::collections::{HashMap, VecDeque};
+
+fn lock_name(l: &LockRef) -> String {
+    match &l.owner {
+        LockOwner::Struct { name } => format!("{name}.{}", l.lock),
+        LockOwner::Global | LockOwner::AnyOf { .. } => l.lock.clone(),
+    }
+}
+
+impl Resolver<'_> {
+    pub(super) fn check_order_cycles(&mut self, edges: &[OrderEdge]) {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut id = |l: &LockRef| {
+            let name = lock_name(l);
+            *ids.entry(name.clone()).or_insert_with(|| {
+                names.push(name);
+                names.len() - 1
+            })
+        };
+        let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (id(&e.before), id(&e.after))).collect();
+        let n = names.len();
+        let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut indegree = vec![0usize; n];
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            incoming[b].push(i);
+            outgoing[a].push(i);
+            indegree[b] += 1;
+        }
+        // Remove every lock that no cycle reaches; what remains has a predecessor inside.
+        let mut queue: VecDeque<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+        let mut remaining = vec![true; n];
+        while let Some(v) = queue.pop_front() {
+            remaining[v] = false;
+            for &e in &outgoing[v] {
+                let b = pairs[e].1;
+                indegree[b] -= 1;
+                if indegree[b] == 0 {
+                    queue.push_back(b);
+                }
+            }
+        }
+        let mut visited = vec![false; n];
+        for start in 0..n {
+            if !remaining[start] || visited[start] {
+                continue;
+            }
+            // Walk backwards along edges inside the remaining set until a lock repeats.
+            let mut walk: Vec<(usize, usize)> = Vec::new(); // (lock, edge into the previous lock)
+            let mut position: HashMap<usize, usize> = HashMap::new();
+            let mut v = start;
+            loop {
+                if let Some(&at) = position.get(&v) {
+                    let cycle: Vec<usize> = walk[at..].iter().map(|&(_, e)| e).collect();
+                    self.report_cycle(edges, &names, &pairs, cycle);
+                    break;
+                }
+                if visited[v] {
+                    break;
+                }
+                visited[v] = true;
+                let Some(&e) = incoming[v].iter().find(|&&e| remaining[pairs[e].0]) else { break };
+                position.insert(v, walk.len());
+                walk.push((v, e));
+                v = pairs[e].0;
+            }
+        }
+    }
+
+    fn report_cycle(&mut self, edges: &[OrderEdge], names: &[String], pairs: &[(usize, usize)], mut cycle: Vec<usize>) {
+        // The walk went backwards; put the edges in source order, the last one written first,
+        // since that is the edge that closed the cycle.
+        cycle.sort_unstable();
+        let Some(&closing) = cycle.last() else { return };
+        // Spell the cycle forwards starting after the closing edge.
+        let mut chain = vec![names[pairs[closing].1].clone()];
+        let mut v = pairs[closing].1;
+        for _ in 0..cycle.len() {
+            let Some(&e) = cycle.iter().find(|&&e| pairs[e].0 == v) else { break };
+            v = pairs[e].1;
+            chain.push(names[v].clone());
+        }
+        let edge = &edges[closing];
+        let mut d = Diagnostic::error(Code::LockOrderCycle, edge.span, format!("lock order cycle: {}", chain.join(" < ")))
+            .with_label(format!("`{}` before `{}` closes the cycle", lock_name(&edge.before), lock_name(&edge.after)));
+        for &e in cycle.iter().rev().skip(1) {
+            let other = &edges[e];
+            d = d.with_secondary(other.span, format!("`{}` before `{}`", lock_name(&other.before), lock_name(&other.after)));
+        }
+        d = d.with_note("no thread can take these locks in an order that obeys every `order` item");
+        self.error(d);
+    }
+}

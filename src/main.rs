@@ -1,0 +1,216 @@
+//! `invc`: the command line. A thin layer: it reads files, calls the library crates, prints
+//! what they return, and maps the outcome to an exit code (0 clean, 1 errors or findings,
+//! 2 usage or I/O failure). Diagnostics go to stderr; only requested output goes to stdout.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use invc_spec_lang::codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use invc_spec_lang::{Diagnostic, SourceMap, diagnostic};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Make the unwritten invariants of C kernel code explicit, and hold Rust translations to them.
+///
+/// A `.inv` spec, written beside a C header, says which lock guards which field, which
+/// pointers are RCU-protected, who owns a DMA buffer, and more. invc checks the spec and
+/// turns it into the IR that the other phases use.
+#[derive(Parser)]
+#[command(name = "invc", version, max_term_width = 100)]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and resolve specs; report every error in them.
+    ///
+    /// Exits 0 when every spec is clean, 1 when any has errors, 2 when a file cannot be read.
+    #[command(name = "check-spec")]
+    CheckSpec {
+        /// The `.inv` files to check.
+        #[arg(required = true, value_name = "FILE.inv")]
+        files: Vec<PathBuf>,
+        /// How to print diagnostics: `human` (rustc-like, on stderr) or `json` (an array on
+        /// stdout, each with severity, code, message, file, line and column).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print a spec's IR (the resolved spec every later phase reads) as JSON.
+    ///
+    /// Nothing is printed on stdout when the spec has errors; they go to stderr and the exit
+    /// code is 1.
+    Ir {
+        /// The `.inv` file.
+        #[arg(value_name = "FILE.inv")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// rustc-style diagnostics on stderr.
+    Human,
+    /// A JSON array of diagnostics on stdout.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    /// Colour when stderr is a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// A failure that stops a command: exit code 2.
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Output::new(cli.color);
+    let result = match cli.command {
+        Command::CheckSpec { files, format } => check_spec(&files, format, &mut out),
+        Command::Ir { file } => ir(&file, &mut out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fatal(message)) => {
+            out.error(&message);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Where messages go: stderr, coloured or not.
+struct Output {
+    stderr: StandardStream,
+}
+
+impl Output {
+    fn new(color: Color) -> Output {
+        let choice = match color {
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+            Color::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
+            Color::Auto => ColorChoice::Never,
+        };
+        Output { stderr: StandardStream::stderr(choice) }
+    }
+
+    fn diagnostics(&mut self, sources: &SourceMap, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            // If stderr is gone there is nobody left to tell.
+            let _ = d.emit(sources, &mut self.stderr);
+        }
+    }
+
+    fn error(&mut self, message: &str) {
+        let _ = writeln!(self.stderr, "error: {message}");
+    }
+
+    fn note(&mut self, message: &str) {
+        let _ = writeln!(self.stderr, "{message}");
+    }
+}
+
+/// Reads a spec into the source map.
+fn read(sources: &mut SourceMap, path: &PathBuf) -> Result<invc_spec_lang::FileId, Fatal> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
+    sources.add(path.display().to_string(), text).map_err(|e| Fatal(e.to_string()))
+}
+
+fn check_spec(files: &[PathBuf], format: Format, out: &mut Output) -> Result<ExitCode, Fatal> {
+    let mut sources = SourceMap::new();
+    let mut all = Vec::new();
+    let mut unreadable = false;
+    let mut errors = 0;
+    for path in files {
+        let file = match read(&mut sources, path) {
+            Ok(file) => file,
+            Err(Fatal(message)) => {
+                // Still check the other files; the exit code says one could not be read.
+                out.error(&message);
+                unreadable = true;
+                continue;
+            }
+        };
+        let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
+        errors += diagnostics.iter().filter(|d| d.severity == invc_spec_lang::Severity::Error).count();
+        if let (Format::Human, Some(spec)) = (format, &spec) {
+            out.note(&format!("{}: ok ({})", path.display(), summary(spec)));
+        }
+        all.extend(diagnostics);
+    }
+    match format {
+        Format::Human => {
+            out.diagnostics(&sources, &all);
+            if errors > 0 {
+                out.error(&format!(
+                    "could not check the spec{} due to {errors} previous error{}",
+                    if files.len() == 1 { "" } else { "s" },
+                    if errors == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        Format::Json => {
+            let json: Vec<_> = all.iter().map(|d| d.to_json(&sources)).collect();
+            print_json(&json)?;
+        }
+    }
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if diagnostic::has_errors(&all) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn summary(spec: &invc_spec_lang::ir::Spec) -> String {
+    let counts = [
+        (spec.structs.len(), "struct"),
+        (spec.newtypes.len(), "newtype"),
+        (spec.locks.len(), "global lock"),
+        (spec.macros.len(), "macro"),
+        (spec.ops.len(), "ops table"),
+        (spec.functions.len(), "function"),
+        (spec.lock_order.len(), "lock order edge"),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    if parts.is_empty() { "empty".to_owned() } else { parts.join(", ") }
+}
+
+fn ir(path: &PathBuf, out: &mut Output) -> Result<ExitCode, Fatal> {
+    let mut sources = SourceMap::new();
+    let file = read(&mut sources, path)?;
+    let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
+    out.diagnostics(&sources, &diagnostics);
+    match spec {
+        Some(spec) => {
+            print_json(&spec)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            out.error("no IR: the spec has errors");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), Fatal> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Fatal(format!("cannot write JSON: {e}")))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}").map_err(|e| Fatal(format!("cannot write to stdout: {e}")))
+}
