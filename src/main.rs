@@ -144,14 +144,17 @@ fn check_spec(files: &[PathBuf], format: Format, out: &mut Output) -> Result<Exi
         };
         let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
         errors += diagnostics.iter().filter(|d| d.severity == invc_spec_lang::Severity::Error).count();
-        if let (Format::Human, Some(spec)) = (format, &spec) {
-            out.note(&format!("{}: ok ({})", path.display(), summary(spec)));
+        if let Format::Human = format {
+            // Each file's report together, in the order the files were given.
+            out.diagnostics(&sources, &diagnostics);
+            if let Some(spec) = &spec {
+                out.note(&format!("{}: ok ({})", path.display(), summary(spec)));
+            }
         }
         all.extend(diagnostics);
     }
     match format {
         Format::Human => {
-            out.diagnostics(&sources, &all);
             if errors > 0 {
                 out.error(&format!(
                     "could not check the spec{} due to {errors} previous error{}",

@@ -319,8 +319,10 @@ pub struct Expr {
     pub depth: u32,
 }
 
-/// How deeply expressions may nest; deeper ones are an error (E0005).
-pub const MAX_EXPR_DEPTH: u32 = 64;
+/// How deeply expressions may nest; deeper ones are an error (E0005). A flat chain of 200
+/// `&&`-joined conditions is 200 deep, so the bound is generous; it exists so that no input
+/// can overflow the stack of the recursive phases after the parser.
+pub const MAX_EXPR_DEPTH: u32 = 256;
 
 /// The kinds of expression.
 #[derive(Debug, Clone, PartialEq)]

@@ -472,13 +472,13 @@ pub enum MacroContract {
     },
     /// `acquire(p.lock)`: a lock helper.
     Acquire {
-        /// The lock it takes.
-        lock: LockRef,
+        /// The lock it takes, and whose parameter it belongs to.
+        lock: Requirement,
     },
     /// `release(p.lock)`: an unlock helper.
     Release {
-        /// The lock it releases.
-        lock: LockRef,
+        /// The lock it releases, and whose parameter it belongs to.
+        lock: Requirement,
     },
 }
 

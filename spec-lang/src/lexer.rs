@@ -46,8 +46,9 @@ pub enum Token<'src> {
     /// An identifier that is not a keyword.
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Ident(&'src str),
-    /// An integer literal as written: decimal, `0x`, `0o`, `0b`, `_` separators, C suffixes.
-    #[regex(r"(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)[uUlL]*")]
+    /// An integer literal as written: decimal, `0x`, `0o`, `0b`, `_` separators, and C's
+    /// `u`/`l`/`ll` suffixes (so constants copy from headers as they are).
+    #[regex(r"(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)([uU](l|L|ll|LL)?|(l|L|ll|LL)[uU]?)?")]
     Int(&'src str),
     /// A string literal, quotes included.
     #[regex(r#""([^"\\\n]|\\[^\n])*""#)]

@@ -58,6 +58,9 @@ pub struct SourceFile {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// Columns count characters; in an all-ASCII file that is the byte distance, which
+    /// spares an O(line length) walk per diagnostic on pathological one-line inputs.
+    is_ascii: bool,
 }
 
 impl SourceFile {
@@ -113,8 +116,9 @@ impl SourceMap {
             return Err(FileTooLarge { name, len: text.len() });
         }
         let line_starts = files::line_starts(&text).collect();
+        let is_ascii = text.is_ascii();
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile { name, text, line_starts });
+        self.files.push(SourceFile { name, text, line_starts, is_ascii });
         Ok(id)
     }
 
@@ -137,7 +141,11 @@ impl SourceMap {
         let offset = (offset as usize).min(f.text.len());
         let line = f.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
         let start = f.line_starts[line];
-        let column = f.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = if f.is_ascii {
+            offset - start + 1
+        } else {
+            f.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1
+        };
         LineCol { line: line + 1, column }
     }
 }

@@ -18,10 +18,19 @@ pub fn docs(file: FileId, raw: Vec<(usize, &str, usize)>) -> Vec<Doc> {
 
 fn header(file: FileId, path: &str, system: bool, l: usize, r: usize, diags: &mut Vec<Diagnostic>) -> Header {
     let path_span = Span::new(file, l, r);
-    if path.is_empty() || path.chars().any(char::is_whitespace) {
+    let bad = if path.is_empty() {
+        Some("the name is empty")
+    } else if path.chars().any(char::is_whitespace) {
+        Some("the name contains white space")
+    } else if system && (path.contains("/*") || path.contains("//")) {
+        Some("the name contains a comment")
+    } else {
+        None
+    };
+    if let Some(bad) = bad {
         diags.push(
             Diagnostic::error(Code::InvalidHeaderName, path_span, "invalid header name")
-                .with_label(if path.is_empty() { "the name is empty" } else { "the name contains white space" })
+                .with_label(bad)
                 .with_help("write the path as in an #include: `header \"vnet.h\";` or `header <linux/fs.h>;`"),
         );
     }
@@ -63,12 +72,15 @@ pub fn int(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
     match u64::from_str_radix(body, radix) {
         Ok(value) => Expr { kind: ExprKind::Int(value), span, depth: 1 },
         Err(_) => {
-            let message = if body.is_empty() { "integer literal has no digits" } else { "integer literal too large" };
-            diags.push(
-                Diagnostic::error(Code::IntegerTooLarge, span, message)
+            let d = if body.is_empty() {
+                Diagnostic::error(Code::IntegerTooLarge, span, "integer literal has no digits")
+                    .with_label("expected digits after the prefix")
+            } else {
+                Diagnostic::error(Code::IntegerTooLarge, span, "integer literal too large")
                     .with_label("does not fit in 64 bits")
-                    .with_note("invariants compare values of C fields, which are at most 64 bits wide"),
-            );
+                    .with_note("invariants compare values of C fields, which are at most 64 bits wide")
+            };
+            diags.push(d);
             Expr { kind: ExprKind::Error, span, depth: 1 }
         }
     }

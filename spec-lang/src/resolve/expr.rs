@@ -6,7 +6,9 @@
 //! A name in a struct invariant is a field when the struct declares or annotates it. Any other
 //! name is asked of the header model; without one, it is taken as given: a C constant when
 //! written in upper case (the kernel's convention for macros and enumerators), a field of the
-//! C struct otherwise. The header model's cross-check confirms either reading.
+//! C struct otherwise. The header model's cross-check confirms either reading. In a newtype's
+//! constraint there are no fields, so a lower-case name other than `value` is an error unless
+//! the header model knows it as a constant.
 
 use super::Resolver;
 use crate::ast::{self, BinaryOp, ExprKind, UnaryOp};
@@ -187,7 +189,24 @@ impl Resolver<'_> {
                 if first.name == "value" {
                     return Some(ir::ExprKind::Value);
                 }
-                Some(ir::ExprKind::Constant { name: first.name.clone(), value: self.constant(&first.name) })
+                let value = self.constant(&first.name);
+                if value.is_none() && !is_constant_name(&first.name) {
+                    // Not `value`, and not a constant by the headers or by its spelling: most
+                    // likely a misspelt `value` or a field, which a newtype cannot see.
+                    let mut d = Diagnostic::error(
+                        Code::UnknownName,
+                        first.span,
+                        format!("cannot find `{}` in this newtype constraint", first.name),
+                    )
+                    .with_label("not `value` or a constant");
+                    if let Some(s) = suggest(&first.name, ["value"]) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    d = d.with_note("a constraint sees `value` and C constants; without a header model, constants are the upper-case names");
+                    self.error(d);
+                    return None;
+                }
+                Some(ir::ExprKind::Constant { name: first.name.clone(), value })
             }
             Scope::Struct(strukt) => {
                 let names = &self.names.structs[*strukt];
@@ -261,7 +280,7 @@ impl Resolver<'_> {
                 if !matches!(lowered[0].kind, ir::ExprKind::Field { .. }) {
                     self.error(
                         Diagnostic::error(Code::MismatchedTypes, lowered[0].span, "`is_null` takes a pointer field")
-                            .with_label("not a field of the struct"),
+                            .with_label("not a field"),
                     );
                     return None;
                 }

@@ -161,6 +161,10 @@ impl Resolver<'_> {
                 malformed(this, path.span, "expected a parameter");
                 return None;
             }
+            if max_len > 1 && path.segments.len() < 2 {
+                malformed(this, path.span, "expected `param.field`");
+                return None;
+            }
             if !params.iter().any(|p| *p == path.segments[0].name) {
                 malformed(this, path.segments[0].span, &format!("`{}` is not a parameter of the macro", path.segments[0].name));
                 return None;
@@ -217,9 +221,9 @@ impl Resolver<'_> {
                 };
                 let lock = self.required_lock(path, &m.params, &m.name.name)?;
                 Some(if callee == "acquire" {
-                    ir::MacroContract::Acquire { lock: lock.lock }
+                    ir::MacroContract::Acquire { lock }
                 } else {
-                    ir::MacroContract::Release { lock: lock.lock }
+                    ir::MacroContract::Release { lock }
                 })
             }
         }
@@ -355,7 +359,14 @@ impl Resolver<'_> {
                         format!("`{of}` has no parameter `{}`", param.name),
                     )
                     .with_label("not a parameter");
-                    if let Some(s) = suggest(&param.name, names.iter().copied()) {
+                    if self.names.structs.contains_key(param.name.as_str()) {
+                        d = d.with_help(format!(
+                            "`{}` is a struct; `requires` names the lock of a parameter, e.g. `{}.{}`",
+                            param.name,
+                            names.first().unwrap_or(&"param"),
+                            lock.name
+                        ));
+                    } else if let Some(s) = suggest(&param.name, names.iter().copied()) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     } else if names.is_empty() {
                         d = d.with_note(format!("`{of}` has no parameters"));

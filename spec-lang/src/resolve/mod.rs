@@ -87,8 +87,8 @@ impl<'a> Resolver<'a> {
 
     fn duplicate(&mut self, code: Code, what: &str, name: &ast::Ident, first: Span) {
         self.error(
-            Diagnostic::error(code, name.span, format!("{what} `{}` is defined more than once", name.name))
-                .with_label("defined again here")
+            Diagnostic::error(code, name.span, format!("`{}` is defined more than once", name.name))
+                .with_label(format!("defined again here, as a {what}"))
                 .with_secondary(first, "first defined here"),
         );
     }
@@ -325,6 +325,7 @@ impl<'a> Resolver<'a> {
             None => format!("no global lock `{}`", name.name),
         };
         let mut d = Diagnostic::error(Code::UnknownLock, name.span, message).with_label("unknown lock");
+        let mut helped = true;
         if let Some(&(what, span)) = names.and_then(|n| n.declared.get(name.name.as_str())) {
             d = d.with_secondary(span, format!("`{}` is {what}, not a lock", name.name));
         } else if let Some(s) = suggest(&name.name, candidates.iter().copied()) {
@@ -337,11 +338,15 @@ impl<'a> Resolver<'a> {
                 .filter(|s| self.names.structs[**s].locks.contains_key(name.name.as_str()))
                 .map(|s| format!("`{s}.{}`", name.name))
                 .collect();
-            if !owners.is_empty() {
+            if owners.is_empty() {
+                helped = false;
+            } else {
                 d = d.with_help(format!("a struct's lock is named with its struct: {}", owners.join(", ")));
             }
+        } else {
+            helped = false;
         }
-        if candidates.is_empty() {
+        if !helped && candidates.is_empty() {
             d = d.with_note("declare it with `lock NAME: KIND;` in the struct, or at top level for a global lock");
         }
         self.error(d);

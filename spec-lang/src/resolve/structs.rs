@@ -264,7 +264,7 @@ impl Resolver<'_> {
                 self.error(
                     Diagnostic::error(Code::DuplicateMember, f.span, format!("`{}` is guarded by `{}` twice", f.name, b.lock))
                         .with_label("guarded again here")
-                        .with_secondary(a.span, "first guarded here"),
+                        .with_secondary(previous_span.unwrap_or(a.span), "first guarded here"),
                 );
                 previous
             }
