@@ -196,12 +196,11 @@ pub enum LockOwner {
     },
     /// A top-level `lock` item.
     Global,
-    /// `requires p.lock` where several structs have a lock of that name and parameter types
-    /// are not known yet; the header model narrows this to one.
-    AnyOf {
-        /// The structs that have such a lock, in spec order.
-        candidates: Vec<String>,
-    },
+    /// `requires p.lock` where several structs of the spec have a lock of that name: the
+    /// owner is the struct `p` points to, which the header model reads from the C
+    /// function's parameter type. (The candidates are the spec's structs with a lock of that
+    /// name; they are not stored, since that would repeat every struct for every function.)
+    Unresolved,
 }
 
 /// A C struct the spec describes.

@@ -376,15 +376,10 @@ impl Resolver<'_> {
                     self.error(d);
                     return None;
                 }
-                let candidates: Vec<String> = self
-                    .names
-                    .struct_order
-                    .iter()
-                    .filter(|s| self.names.structs[**s].locks.contains_key(lock.name.as_str()))
-                    .map(|s| (*s).to_owned())
-                    .collect();
-                let owner = match candidates.len() {
-                    0 => {
+                let candidates: &[&str] =
+                    self.names.lock_owners.get(lock.name.as_str()).map_or(&[], |v| v.as_slice());
+                let owner = match candidates {
+                    [] => {
                         let mut all: Vec<&str> =
                             self.names.structs.values().flat_map(|s| s.locks.keys().copied()).collect();
                         all.sort_unstable();
@@ -400,8 +395,8 @@ impl Resolver<'_> {
                         self.error(d);
                         return None;
                     }
-                    1 => ir::LockOwner::Struct { name: candidates.into_iter().next()? },
-                    _ => ir::LockOwner::AnyOf { candidates },
+                    [only] => ir::LockOwner::Struct { name: (*only).to_owned() },
+                    _ => ir::LockOwner::Unresolved,
                 };
                 Some(ir::Requirement {
                     param: Some(param.name.clone()),

@@ -62,6 +62,9 @@ struct Names<'a> {
     structs: HashMap<&'a str, StructNames<'a>>,
     /// Struct names in file order, for deterministic candidate lists.
     struct_order: Vec<&'a str>,
+    /// For each lock name, the structs that have a lock of that name, in file order (so
+    /// `requires p.lock` does not scan every struct).
+    lock_owners: HashMap<&'a str, Vec<&'a str>>,
     newtypes: HashMap<&'a str, Span>,
     /// C's ordinary identifiers: functions, macros and global locks.
     values: HashMap<&'a str, Span>,
@@ -106,6 +109,11 @@ impl<'a> Resolver<'a> {
                     self.names.tags.insert(&s.name.name, s.name.span);
                     self.names.struct_order.push(&s.name.name);
                     let names = self.collect_struct(s);
+                    let mut locks: Vec<(&'a str, Span)> = names.locks.iter().map(|(l, s)| (*l, *s)).collect();
+                    locks.sort_by_key(|(_, span)| *span);
+                    for (lock, _) in locks {
+                        self.names.lock_owners.entry(lock).or_default().push(&s.name.name);
+                    }
                     self.names.structs.insert(&s.name.name, names);
                 }
                 ItemKind::Ops(o) => {
@@ -333,9 +341,10 @@ impl<'a> Resolver<'a> {
         } else if strukt.is_none() {
             let owners: Vec<String> = self
                 .names
-                .struct_order
-                .iter()
-                .filter(|s| self.names.structs[**s].locks.contains_key(name.name.as_str()))
+                .lock_owners
+                .get(name.name.as_str())
+                .into_iter()
+                .flatten()
                 .map(|s| format!("`{s}.{}`", name.name))
                 .collect();
             if owners.is_empty() {

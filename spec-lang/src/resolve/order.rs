@@ -11,7 +11,7 @@ use std::collections::{HashMap, VecDeque};
 fn lock_name(l: &LockRef) -> String {
     match &l.owner {
         LockOwner::Struct { name } => format!("{name}.{}", l.lock),
-        LockOwner::Global | LockOwner::AnyOf { .. } => l.lock.clone(),
+        LockOwner::Global | LockOwner::Unresolved => l.lock.clone(),
     }
 }
 

@@ -1,0 +1,125 @@
+//! End-to-end: the `invc` binary on real files, as a user or CI runs it. Exit codes, which
+//! stream gets what, and the output itself (snapshot-tested).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn invc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("failed to run invc")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// A spec written to a fresh temporary directory.
+fn temp_spec(name: &str, contents: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("invc-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn check_spec_on_the_example_is_clean() {
+    let out = invc(&["check-spec", "examples/vnet/vnet.inv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    insta::assert_snapshot!(text(&out.stderr), @"examples/vnet/vnet.inv: ok (2 structs, 1 newtype, 1 macro, 1 ops table, 3 functions, 1 lock order edge)");
+}
+
+#[test]
+fn check_spec_reports_errors_in_every_file_and_exits_1() {
+    let bad = temp_spec("bad.inv", "struct s {\n    lock l: spinlock;\n    guarded_by(m) x;\n    readonly x;\n}\n");
+    let out = invc(&["check-spec", "examples/vnet/vnet.inv", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "human diagnostics go to stderr");
+    let stderr = text(&out.stderr).replace(bad.to_str().unwrap(), "bad.inv");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn check_spec_json_is_an_array_on_stdout() {
+    let bad = temp_spec("json.inv", "fn f(a) requires b.lock;\n");
+    let out = invc(&["check-spec", "--format", "json", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json.as_array().unwrap()[0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "E0018");
+    assert_eq!(d["file"], bad.to_str().unwrap());
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(18)));
+    assert!(d["message"].as_str().unwrap().contains("no parameter `b`"));
+
+    let clean = invc(&["check-spec", "--format", "json", "examples/vnet/vnet.inv"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(text(&clean.stdout).trim(), "[]");
+}
+
+#[test]
+fn ir_prints_versioned_json() {
+    let out = invc(&["ir", "examples/vnet/vnet.inv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ir_version"], 1);
+    assert_eq!(json["structs"][0]["name"], "vnet_queue");
+    assert_eq!(json["structs"][0]["locks"][0]["mode"], "irqsave");
+}
+
+#[test]
+fn ir_of_a_broken_spec_prints_nothing_on_stdout() {
+    let bad = temp_spec("broken.inv", "struct s { lock l: spinlok; }\n");
+    let out = invc(&["ir", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error[E0019]: unknown lock kind `spinlok`"), "{stderr}");
+    assert!(stderr.contains("did you mean `spinlock`?"), "{stderr}");
+}
+
+#[test]
+fn unreadable_files_exit_2_but_others_are_still_checked() {
+    let bad = temp_spec("also.inv", "struct s { guarded_by(nope) x; }\n");
+    let out = invc(&["check-spec", "no/such/file.inv", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error: cannot read `no/such/file.inv`"), "{stderr}");
+    assert!(stderr.contains("E0012"), "the readable file is still checked: {stderr}");
+
+    let out = invc(&["ir", "no/such/file.inv"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(invc(&[]).status.code(), Some(2));
+    assert_eq!(invc(&["check-spec"]).status.code(), Some(2));
+    assert_eq!(invc(&["check-spec", "--format", "xml", "a.inv"]).status.code(), Some(2));
+    assert_eq!(invc(&["gen", "a.inv"]).status.code(), Some(2), "gen does not exist yet");
+}
+
+#[test]
+fn help_lists_only_what_exists() {
+    let out = invc(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(text(&out.stdout));
+    let out = invc(&["check-spec", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn non_utf8_input_is_an_error_not_a_panic() {
+    let path = temp_spec("latin1.inv", "");
+    std::fs::write(&path, b"struct s { \xff }").unwrap();
+    let out = invc(&["check-spec", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read"), "{}", text(&out.stderr));
+    assert!(Path::new(&path).exists(), "input untouched");
+}
