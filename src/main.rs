@@ -101,7 +101,9 @@ impl Output {
             Color::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
             Color::Auto => ColorChoice::Never,
         };
-        Output { stderr: StandardStream::stderr(choice) }
+        Output {
+            stderr: StandardStream::stderr(choice),
+        }
     }
 
     fn diagnostics(&mut self, sources: &SourceMap, diagnostics: &[Diagnostic]) {
@@ -124,7 +126,9 @@ impl Output {
 fn read(sources: &mut SourceMap, path: &PathBuf) -> Result<invc_spec_lang::FileId, Fatal> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
-    sources.add(path.display().to_string(), text).map_err(|e| Fatal(e.to_string()))
+    sources
+        .add(path.display().to_string(), text)
+        .map_err(|e| Fatal(e.to_string()))
 }
 
 fn check_spec(files: &[PathBuf], format: Format, out: &mut Output) -> Result<ExitCode, Fatal> {
@@ -143,7 +147,10 @@ fn check_spec(files: &[PathBuf], format: Format, out: &mut Output) -> Result<Exi
             }
         };
         let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
-        errors += diagnostics.iter().filter(|d| d.severity == invc_spec_lang::Severity::Error).count();
+        errors += diagnostics
+            .iter()
+            .filter(|d| d.severity == invc_spec_lang::Severity::Error)
+            .count();
         if let Format::Human = format {
             // Each file's report together, in the order the files were given.
             out.diagnostics(&sources, &diagnostics);
@@ -192,7 +199,11 @@ fn summary(spec: &invc_spec_lang::ir::Spec) -> String {
         .filter(|(n, _)| *n > 0)
         .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
         .collect();
-    if parts.is_empty() { "empty".to_owned() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "empty".to_owned()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn ir(path: &PathBuf, out: &mut Output) -> Result<ExitCode, Fatal> {
@@ -213,7 +224,8 @@ fn ir(path: &PathBuf, out: &mut Output) -> Result<ExitCode, Fatal> {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Fatal> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Fatal(format!("cannot write JSON: {e}")))?;
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Fatal(format!("cannot write JSON: {e}")))?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}").map_err(|e| Fatal(format!("cannot write to stdout: {e}")))
 }

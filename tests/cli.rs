@@ -36,8 +36,15 @@ fn check_spec_on_the_example_is_clean() {
 
 #[test]
 fn check_spec_reports_errors_in_every_file_and_exits_1() {
-    let bad = temp_spec("bad.inv", "struct s {\n    lock l: spinlock;\n    guarded_by(m) x;\n    readonly x;\n}\n");
-    let out = invc(&["check-spec", "examples/vnet/vnet.inv", bad.to_str().unwrap()]);
+    let bad = temp_spec(
+        "bad.inv",
+        "struct s {\n    lock l: spinlock;\n    guarded_by(m) x;\n    readonly x;\n}\n",
+    );
+    let out = invc(&[
+        "check-spec",
+        "examples/vnet/vnet.inv",
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "human diagnostics go to stderr");
     let stderr = text(&out.stderr).replace(bad.to_str().unwrap(), "bad.inv");
@@ -54,7 +61,10 @@ fn check_spec_json_is_an_array_on_stdout() {
     assert_eq!(d["severity"], "error");
     assert_eq!(d["code"], "E0018");
     assert_eq!(d["file"], bad.to_str().unwrap());
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(18)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(18))
+    );
     assert!(d["message"].as_str().unwrap().contains("no parameter `b`"));
 
     let clean = invc(&["check-spec", "--format", "json", "examples/vnet/vnet.inv"]);
@@ -79,7 +89,10 @@ fn ir_of_a_broken_spec_prints_nothing_on_stdout() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("error[E0019]: unknown lock kind `spinlok`"), "{stderr}");
+    assert!(
+        stderr.contains("error[E0019]: unknown lock kind `spinlok`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `spinlock`?"), "{stderr}");
 }
 
@@ -89,8 +102,14 @@ fn unreadable_files_exit_2_but_others_are_still_checked() {
     let out = invc(&["check-spec", "no/such/file.inv", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("error: cannot read `no/such/file.inv`"), "{stderr}");
-    assert!(stderr.contains("E0012"), "the readable file is still checked: {stderr}");
+    assert!(
+        stderr.contains("error: cannot read `no/such/file.inv`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("E0012"),
+        "the readable file is still checked: {stderr}"
+    );
 
     let out = invc(&["ir", "no/such/file.inv"]);
     assert_eq!(out.status.code(), Some(2));
@@ -100,8 +119,17 @@ fn unreadable_files_exit_2_but_others_are_still_checked() {
 fn usage_errors_exit_2() {
     assert_eq!(invc(&[]).status.code(), Some(2));
     assert_eq!(invc(&["check-spec"]).status.code(), Some(2));
-    assert_eq!(invc(&["check-spec", "--format", "xml", "a.inv"]).status.code(), Some(2));
-    assert_eq!(invc(&["gen", "a.inv"]).status.code(), Some(2), "gen does not exist yet");
+    assert_eq!(
+        invc(&["check-spec", "--format", "xml", "a.inv"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        invc(&["gen", "a.inv"]).status.code(),
+        Some(2),
+        "gen does not exist yet"
+    );
 }
 
 #[test]
@@ -120,6 +148,10 @@ fn non_utf8_input_is_an_error_not_a_panic() {
     std::fs::write(&path, b"struct s { \xff }").unwrap();
     let out = invc(&["check-spec", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("cannot read"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cannot read"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(Path::new(&path).exists(), "input untouched");
 }

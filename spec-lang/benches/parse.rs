@@ -61,11 +61,17 @@ fn parse_and_lower(c: &mut Criterion) {
         let file = sources.add("bench.inv", text.clone()).unwrap();
         // The generated spec must be valid, or the bench would time error paths.
         let (spec, diagnostics) = check(&sources, file, None);
-        assert!(diagnostics.is_empty() && spec.is_some(), "{:?}", diagnostics.first());
+        assert!(
+            diagnostics.is_empty() && spec.is_some(),
+            "{:?}",
+            diagnostics.first()
+        );
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{kib}KiB")), &file, |b, &file| {
-            b.iter(|| check(black_box(&sources), file, None))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{kib}KiB")),
+            &file,
+            |b, &file| b.iter(|| check(black_box(&sources), file, None)),
+        );
     }
     group.finish();
 }

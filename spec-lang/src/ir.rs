@@ -151,8 +151,11 @@ pub enum LockMode {
 
 impl LockMode {
     /// Every mode that can be written after the kind.
-    pub const WRITTEN: &'static [(&'static str, LockMode)] =
-        &[("irq", LockMode::Irq), ("irqsave", LockMode::Irqsave), ("bh", LockMode::Bh)];
+    pub const WRITTEN: &'static [(&'static str, LockMode)] = &[
+        ("irq", LockMode::Irq),
+        ("irqsave", LockMode::Irqsave),
+        ("bh", LockMode::Bh),
+    ];
 }
 
 /// A lock: a struct member or a global.
@@ -408,8 +411,10 @@ pub enum RefcountKind {
 
 impl RefcountKind {
     /// Every kind with its spelling.
-    pub const ALL: &'static [(&'static str, RefcountKind)] =
-        &[("kref", RefcountKind::Kref), ("refcount_t", RefcountKind::RefcountT)];
+    pub const ALL: &'static [(&'static str, RefcountKind)] = &[
+        ("kref", RefcountKind::Kref),
+        ("refcount_t", RefcountKind::RefcountT),
+    ];
 }
 
 /// `refcount r: kref release F`.
@@ -680,7 +685,12 @@ impl Builtin {
     /// Every builtin: spelling, parameter count, and a signature for messages.
     pub const ALL: &'static [(&'static str, Builtin, usize, &'static str)] = &[
         ("is_null", Builtin::IsNull, 1, "is_null(field)"),
-        ("is_power_of_two", Builtin::IsPowerOfTwo, 1, "is_power_of_two(integer)"),
+        (
+            "is_power_of_two",
+            Builtin::IsPowerOfTwo,
+            1,
+            "is_power_of_two(integer)",
+        ),
         ("aligned", Builtin::Aligned, 2, "aligned(integer, integer)"),
     ];
 }

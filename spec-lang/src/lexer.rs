@@ -184,7 +184,9 @@ pub enum Token<'src> {
     Shr,
 }
 
-fn unterminated_string<'src>(_: &mut logos::Lexer<'src, Token<'src>>) -> FilterResult<(), LexError> {
+fn unterminated_string<'src>(
+    _: &mut logos::Lexer<'src, Token<'src>>,
+) -> FilterResult<(), LexError> {
     FilterResult::Error(LexError::UnterminatedString)
 }
 
@@ -296,7 +298,11 @@ pub struct TokenStream<'src, 'd> {
 impl<'src, 'd> TokenStream<'src, 'd> {
     /// Lexes `text`, which is file `file`, reporting into `diagnostics`.
     pub fn new(file: FileId, text: &'src str, diagnostics: &'d mut Vec<Diagnostic>) -> Self {
-        TokenStream { inner: Token::lexer(text).spanned(), file, diagnostics }
+        TokenStream {
+            inner: Token::lexer(text).spanned(),
+            file,
+            diagnostics,
+        }
     }
 }
 
@@ -351,7 +357,14 @@ mod tests {
     #[test]
     fn doc_comments_are_tokens_plain_comments_are_not() {
         let (toks, diags) = tokens("//! file\n/// item\n// plain\n//// also plain\n/* block */ x");
-        assert_eq!(toks, vec![Token::InnerDoc("//! file"), Token::OuterDoc("/// item"), Token::Ident("x")]);
+        assert_eq!(
+            toks,
+            vec![
+                Token::InnerDoc("//! file"),
+                Token::OuterDoc("/// item"),
+                Token::Ident("x")
+            ]
+        );
         assert!(diags.is_empty());
     }
 
@@ -378,6 +391,13 @@ mod tests {
         let (toks, diags) = tokens("a $ b \"open\n/* never closed");
         assert_eq!(toks, vec![Token::Ident("a"), Token::Ident("b")]);
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, vec![Code::UnknownCharacter, Code::Unterminated, Code::Unterminated]);
+        assert_eq!(
+            codes,
+            vec![
+                Code::UnknownCharacter,
+                Code::Unterminated,
+                Code::Unterminated
+            ]
+        );
     }
 }

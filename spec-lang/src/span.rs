@@ -29,12 +29,20 @@ impl Span {
     /// A span from byte offsets, as the lexer and grammar produce them.
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         // The source map refuses files over u32::MAX bytes, so offsets always fit.
-        Span { file, start: start as u32, end: end as u32 }
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     /// The smallest span covering both `self` and `other` (same file).
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// The byte range, for slicing the file's text.
@@ -86,7 +94,11 @@ pub struct FileTooLarge {
 
 impl std::fmt::Display for FileTooLarge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: file is {} bytes; invc reads files up to 4 GiB", self.name, self.len)
+        write!(
+            f,
+            "{}: file is {} bytes; invc reads files up to 4 GiB",
+            self.name, self.len
+        )
     }
 }
 
@@ -113,12 +125,20 @@ impl SourceMap {
         let name = name.into();
         let text = text.into();
         if text.len() >= u32::MAX as usize {
-            return Err(FileTooLarge { name, len: text.len() });
+            return Err(FileTooLarge {
+                name,
+                len: text.len(),
+            });
         }
         let line_starts = files::line_starts(&text).collect();
         let is_ascii = text.is_ascii();
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile { name, text, line_starts, is_ascii });
+        self.files.push(SourceFile {
+            name,
+            text,
+            line_starts,
+            is_ascii,
+        });
         Ok(id)
     }
 
@@ -139,14 +159,20 @@ impl SourceMap {
     pub fn line_col(&self, file: FileId, offset: u32) -> LineCol {
         let f = self.file(file);
         let offset = (offset as usize).min(f.text.len());
-        let line = f.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = f
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = f.line_starts[line];
         let column = if f.is_ascii {
             offset - start + 1
         } else {
             f.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1
         };
-        LineCol { line: line + 1, column }
+        LineCol {
+            line: line + 1,
+            column,
+        }
     }
 }
 
@@ -156,25 +182,46 @@ impl<'a> Files<'a> for SourceMap {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
-        self.files.get(id.0 as usize).map(|f| f.name.as_str()).ok_or(files::Error::FileMissing)
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.name.as_str())
+            .ok_or(files::Error::FileMissing)
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
-        self.files.get(id.0 as usize).map(|f| f.text.as_str()).ok_or(files::Error::FileMissing)
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.text.as_str())
+            .ok_or(files::Error::FileMissing)
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
-        let f = self.files.get(id.0 as usize).ok_or(files::Error::FileMissing)?;
-        Ok(f.line_starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
+        let f = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(files::Error::FileMissing)?;
+        Ok(f.line_starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, files::Error> {
-        let f = self.files.get(id.0 as usize).ok_or(files::Error::FileMissing)?;
-        let start = *f.line_starts.get(line_index).ok_or(files::Error::LineTooLarge {
-            given: line_index,
-            max: f.line_starts.len() - 1,
-        })?;
-        let end = f.line_starts.get(line_index + 1).copied().unwrap_or(f.text.len());
+        let f = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(files::Error::FileMissing)?;
+        let start = *f
+            .line_starts
+            .get(line_index)
+            .ok_or(files::Error::LineTooLarge {
+                given: line_index,
+                max: f.line_starts.len() - 1,
+            })?;
+        let end = f
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(f.text.len());
         Ok(start..end)
     }
 }

@@ -7,7 +7,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn expected_codes(path: &Path, text: &str) -> BTreeSet<String> {
-    if let Some(line) = text.lines().next().and_then(|l| l.strip_prefix("// expect:")) {
+    if let Some(line) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// expect:"))
+    {
         return line.split_whitespace().map(str::to_owned).collect();
     }
     let name = path.file_name().unwrap().to_str().unwrap();
@@ -22,7 +26,10 @@ fn every_fixture_reports_its_codes() {
         let name = path.file_name().unwrap().to_str().unwrap();
         let file = sources.add(name, text.clone()).unwrap();
         let (spec, diagnostics) = check(&sources, file, None);
-        assert!(spec.is_none(), "{name}: a spec with errors must not produce IR");
+        assert!(
+            spec.is_none(),
+            "{name}: a spec with errors must not produce IR"
+        );
         let got: BTreeSet<String> = diagnostics.iter().map(|d| d.code.to_string()).collect();
         assert_eq!(got, expected_codes(path, &text), "{name}: wrong codes");
         let rendered: String = diagnostics.iter().map(|d| d.render(&sources)).collect();
@@ -49,7 +56,9 @@ fn every_code_has_a_fixture() {
 #[test]
 fn json_form_has_one_based_positions() {
     let mut sources = SourceMap::new();
-    let file = sources.add("a.inv", "struct s {\n    guarded_by(nope) x;\n}\n").unwrap();
+    let file = sources
+        .add("a.inv", "struct s {\n    guarded_by(nope) x;\n}\n")
+        .unwrap();
     let (_, diagnostics) = check(&sources, file, None);
     let json = serde_json::to_value(diagnostics[0].to_json(&sources)).unwrap();
     assert_eq!(json["code"], "E0012");

@@ -11,7 +11,8 @@ struct Block {
 }
 
 fn blocks(path: &Path) -> Vec<Block> {
-    let markdown = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let markdown =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out = Vec::new();
     let mut current: Option<(usize, String, String)> = None;
     for (n, line) in markdown.lines().enumerate() {
@@ -59,9 +60,14 @@ fn markdown_files() -> Vec<PathBuf> {
 
 fn check_block(block: &Block) -> Vec<String> {
     let mut sources = SourceMap::new();
-    let file = sources.add(block.origin.clone(), block.text.clone()).unwrap();
+    let file = sources
+        .add(block.origin.clone(), block.text.clone())
+        .unwrap();
     let (_, diagnostics) = check(&sources, file, None);
-    diagnostics.iter().map(|d| format!("{}\n{}", d.code, d.render(&sources))).collect()
+    diagnostics
+        .iter()
+        .map(|d| format!("{}\n{}", d.code, d.render(&sources)))
+        .collect()
 }
 
 #[test]
@@ -76,13 +82,21 @@ fn inv_blocks_in_the_docs_check_as_documented() {
                 None => {
                     clean += 1;
                     if !diagnostics.is_empty() {
-                        problems.push(format!("{} should check clean:\n{}", block.origin, diagnostics.join("\n")));
+                        problems.push(format!(
+                            "{} should check clean:\n{}",
+                            block.origin,
+                            diagnostics.join("\n")
+                        ));
                     }
                 }
                 Some(code) => {
                     failing += 1;
                     if !diagnostics.iter().any(|d| d.starts_with(code)) {
-                        problems.push(format!("{} should report {code}, got:\n{}", block.origin, diagnostics.join("\n")));
+                        problems.push(format!(
+                            "{} should report {code}, got:\n{}",
+                            block.origin,
+                            diagnostics.join("\n")
+                        ));
                     }
                 }
             }
@@ -91,7 +105,10 @@ fn inv_blocks_in_the_docs_check_as_documented() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     // The book has a reference full of examples and an error index with one per code.
     assert!(clean >= 10, "only {clean} clean examples found");
-    assert!(failing >= invc_spec_lang::Code::ALL.len(), "only {failing} error examples found");
+    assert!(
+        failing >= invc_spec_lang::Code::ALL.len(),
+        "only {failing} error examples found"
+    );
 }
 
 #[test]
@@ -99,8 +116,14 @@ fn error_index_documents_every_code() {
     let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/src/errors.md");
     let text = std::fs::read_to_string(index).unwrap();
     for code in invc_spec_lang::Code::ALL {
-        assert!(text.contains(&format!("## {code}")), "book/src/errors.md has no section for {code}");
-        assert!(text.contains(&format!("```inv,error={code}")), "book/src/errors.md has no example for {code}");
+        assert!(
+            text.contains(&format!("## {code}")),
+            "book/src/errors.md has no section for {code}"
+        );
+        assert!(
+            text.contains(&format!("```inv,error={code}")),
+            "book/src/errors.md has no example for {code}"
+        );
     }
 }
 
@@ -109,7 +132,11 @@ fn extraction_finds_blocks_and_their_kind() {
     let dir = std::env::temp_dir().join(format!("invc-docs-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let md = dir.join("t.md");
-    std::fs::write(&md, "text\n```inv\nnewtype A = u8;\n```\n```rust\nfn x() {}\n```\n```inv,error=E0012\nx\n```\n").unwrap();
+    std::fs::write(
+        &md,
+        "text\n```inv\nnewtype A = u8;\n```\n```rust\nfn x() {}\n```\n```inv,error=E0012\nx\n```\n",
+    )
+    .unwrap();
     let found = blocks(&md);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(found.len(), 2);

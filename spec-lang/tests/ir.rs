@@ -9,7 +9,9 @@ use std::path::Path;
 fn design_example() -> (SourceMap, invc_spec_lang::FileId) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/vnet/vnet.inv");
     let mut sources = SourceMap::new();
-    let file = sources.add("vnet.inv", std::fs::read_to_string(path).unwrap()).unwrap();
+    let file = sources
+        .add("vnet.inv", std::fs::read_to_string(path).unwrap())
+        .unwrap();
     (sources, file)
 }
 
@@ -51,8 +53,16 @@ fn header_facts_resolve_constants_and_fields() {
     let file = sources.add("h.inv", text).unwrap();
     let spec = check(&sources, file, Some(&Facts)).0.unwrap();
     let constraint = &spec.newtypes[0].constraint.as_ref().unwrap().expr;
-    let ExprKind::Binary { rhs, .. } = &constraint.kind else { panic!("{constraint:?}") };
-    assert_eq!(rhs.kind, ExprKind::Constant { name: "VNET_RING_SIZE".into(), value: Some(256) });
+    let ExprKind::Binary { rhs, .. } = &constraint.kind else {
+        panic!("{constraint:?}")
+    };
+    assert_eq!(
+        rhs.kind,
+        ExprKind::Constant {
+            name: "VNET_RING_SIZE".into(),
+            value: Some(256)
+        }
+    );
 
     let mut names = Vec::new();
     fn walk(e: &ir::Expr, out: &mut Vec<ExprKind>) {
@@ -69,9 +79,17 @@ fn header_facts_resolve_constants_and_fields() {
     assert_eq!(
         names,
         vec![
-            ExprKind::Field { path: vec!["lowercase_field".into()] },
-            ExprKind::Constant { name: "OTHER".into(), value: None },
-            ExprKind::Constant { name: "VNET_RING_SIZE".into(), value: Some(256) },
+            ExprKind::Field {
+                path: vec!["lowercase_field".into()]
+            },
+            ExprKind::Constant {
+                name: "OTHER".into(),
+                value: None
+            },
+            ExprKind::Constant {
+                name: "VNET_RING_SIZE".into(),
+                value: Some(256)
+            },
         ]
     );
 }
@@ -114,6 +132,15 @@ fn keywords_are_usable_as_names() {
     let file = sources.add("k.inv", text).unwrap();
     let (spec, diagnostics) = check(&sources, file, None);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let names: Vec<&str> = spec.as_ref().unwrap().structs[0].fields.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["fn", "type", "ref", "match", "self", "value", "len", "order"]);
+    let names: Vec<&str> = spec.as_ref().unwrap().structs[0]
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "fn", "type", "ref", "match", "self", "value", "len", "order"
+        ]
+    );
 }

@@ -26,13 +26,86 @@ fn run(text: &str) {
 }
 
 const VOCABULARY: &[&str] = &[
-    "header", "newtype", "where", "struct", "lock", "guarded_by", "field", "invariant", "readonly",
-    "lockless", "rcu", "updated_under", "dma", "coherent", "streaming", "addr", "len", "embeds",
-    "list", "via", "refcount", "release", "acquire", "macro", "ops", "fn", "context", "may_sleep",
-    "requires", "order", ";", ":", ",", ".", "(", ")", "{", "}", "[", "]", "=", "->", "==", "!=",
-    "<", "<=", ">", ">=", "&&", "||", "!", "+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>",
-    "x", "lock", "spinlock", "irqsave", "mutex", "value", "u16", "0", "18446744073709551616",
-    "\"h.h\"", "/// doc\n", "//! doc\n", "/*", "*/", "container_of", "is_null", "\n", "é", "$",
+    "header",
+    "newtype",
+    "where",
+    "struct",
+    "lock",
+    "guarded_by",
+    "field",
+    "invariant",
+    "readonly",
+    "lockless",
+    "rcu",
+    "updated_under",
+    "dma",
+    "coherent",
+    "streaming",
+    "addr",
+    "len",
+    "embeds",
+    "list",
+    "via",
+    "refcount",
+    "release",
+    "acquire",
+    "macro",
+    "ops",
+    "fn",
+    "context",
+    "may_sleep",
+    "requires",
+    "order",
+    ";",
+    ":",
+    ",",
+    ".",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "=",
+    "->",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "&&",
+    "||",
+    "!",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "&",
+    "|",
+    "^",
+    "<<",
+    ">>",
+    "x",
+    "lock",
+    "spinlock",
+    "irqsave",
+    "mutex",
+    "value",
+    "u16",
+    "0",
+    "18446744073709551616",
+    "\"h.h\"",
+    "/// doc\n",
+    "//! doc\n",
+    "/*",
+    "*/",
+    "container_of",
+    "is_null",
+    "\n",
+    "é",
+    "$",
 ];
 
 fn soup() -> impl Strategy<Value = String> {
@@ -41,7 +114,12 @@ fn soup() -> impl Strategy<Value = String> {
 
 /// The DESIGN example with a few byte ranges deleted, duplicated or replaced.
 fn mutated() -> impl Strategy<Value = String> {
-    let edit = (0..DESIGN.len(), 0..40usize, prop::sample::select(VOCABULARY), 0..3u8);
+    let edit = (
+        0..DESIGN.len(),
+        0..40usize,
+        prop::sample::select(VOCABULARY),
+        0..3u8,
+    );
     prop::collection::vec(edit, 1..6).prop_map(|edits| {
         let mut text = DESIGN.to_owned();
         for (at, len, word, kind) in edits {
@@ -91,12 +169,26 @@ proptest! {
 fn pathological_nesting_is_bounded() {
     let n = 200_000;
     for text in [
-        format!("struct s {{ invariant {}x{}; }}", "(".repeat(n), ")".repeat(n)),
+        format!(
+            "struct s {{ invariant {}x{}; }}",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
         format!("struct s {{ invariant {}x; }}", "!".repeat(n)),
         format!("struct s {{ invariant {}; }}", vec!["x"; n].join(" + ")),
-        format!("struct s {{ invariant {}x{}; }}", "f(".repeat(n), ")".repeat(n)),
+        format!(
+            "struct s {{ invariant {}x{}; }}",
+            "f(".repeat(n),
+            ")".repeat(n)
+        ),
         "(".repeat(n),
-        format!("order {};", (0..n).map(|i| format!("s.l{i}")).collect::<Vec<_>>().join(" < ")),
+        format!(
+            "order {};",
+            (0..n)
+                .map(|i| format!("s.l{i}"))
+                .collect::<Vec<_>>()
+                .join(" < ")
+        ),
     ] {
         run(&text);
     }
@@ -110,7 +202,12 @@ fn long_lock_order_chain_and_cycle() {
         text.push_str(&format!("lock l{i}: spinlock;\n"));
     }
     text.push_str("}\norder ");
-    text.push_str(&(0..n).map(|i| format!("s.l{i}")).collect::<Vec<_>>().join(" < "));
+    text.push_str(
+        &(0..n)
+            .map(|i| format!("s.l{i}"))
+            .collect::<Vec<_>>()
+            .join(" < "),
+    );
     text.push_str(" < s.l0;\n");
     let mut sources = SourceMap::new();
     let file = sources.add("c.inv", text).unwrap();

@@ -56,7 +56,11 @@ impl Diagnostic {
             severity: Severity::Error,
             code,
             message: message.into(),
-            labels: vec![Label { span, message: String::new(), primary: true }],
+            labels: vec![Label {
+                span,
+                message: String::new(),
+                primary: true,
+            }],
             notes: Vec::new(),
         }
     }
@@ -69,7 +73,11 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into(), primary: false });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+            primary: false,
+        });
         self
     }
 
@@ -87,7 +95,11 @@ impl Diagnostic {
 
     /// The primary location.
     pub fn primary_span(&self) -> Span {
-        self.labels.iter().find(|l| l.primary).unwrap_or(&self.labels[0]).span
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .unwrap_or(&self.labels[0])
+            .span
     }
 
     fn to_codespan(&self) -> cs::Diagnostic<crate::span::FileId> {
@@ -99,7 +111,11 @@ impl Diagnostic {
             .labels
             .iter()
             .map(|l| {
-                let style = if l.primary { cs::LabelStyle::Primary } else { cs::LabelStyle::Secondary };
+                let style = if l.primary {
+                    cs::LabelStyle::Primary
+                } else {
+                    cs::LabelStyle::Secondary
+                };
                 cs::Label::new(style, l.span.file, l.span.range()).with_message(&l.message)
             })
             .collect();

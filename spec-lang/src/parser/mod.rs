@@ -26,12 +26,19 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let tokens = TokenStream::new(file, text, &mut lex_diags);
     let result = grammar::FileParser::new().parse(file, text, &mut recovered, &mut diags, tokens);
     let mut all = lex_diags;
-    all.extend(recovered.into_iter().map(|r| syntax_error(file, text, r.error)));
+    all.extend(
+        recovered
+            .into_iter()
+            .map(|r| syntax_error(file, text, r.error)),
+    );
     let tree = match result {
         Ok(tree) => tree,
         Err(error) => {
             all.push(syntax_error(file, text, error));
-            ast::File { docs: Vec::new(), items: Vec::new() }
+            ast::File {
+                docs: Vec::new(),
+                items: Vec::new(),
+            }
         }
     };
     all.extend(diags);
@@ -39,26 +46,45 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     (tree, all)
 }
 
-fn syntax_error(file: FileId, text: &str, error: ParseError<usize, Token<'_>, LexError>) -> Diagnostic {
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    error: ParseError<usize, Token<'_>, LexError>,
+) -> Diagnostic {
     match error {
-        ParseError::UnrecognizedToken { token: (l, token, r), expected } => {
-            Diagnostic::error(Code::UnexpectedToken, Span::new(file, l, r), format!("unexpected {}", token.describe()))
-                .with_label(expected_list(&expected))
-        }
-        ParseError::ExtraToken { token: (l, token, r) } => {
-            Diagnostic::error(Code::UnexpectedToken, Span::new(file, l, r), format!("unexpected {}", token.describe()))
-                .with_label("expected the end of the file")
-        }
+        ParseError::UnrecognizedToken {
+            token: (l, token, r),
+            expected,
+        } => Diagnostic::error(
+            Code::UnexpectedToken,
+            Span::new(file, l, r),
+            format!("unexpected {}", token.describe()),
+        )
+        .with_label(expected_list(&expected)),
+        ParseError::ExtraToken {
+            token: (l, token, r),
+        } => Diagnostic::error(
+            Code::UnexpectedToken,
+            Span::new(file, l, r),
+            format!("unexpected {}", token.describe()),
+        )
+        .with_label("expected the end of the file"),
         ParseError::UnrecognizedEof { location, expected } => {
             // Point at the last character rather than past the end, so the snippet shows it.
             let at = location.min(text.len());
             let start = text[..at].trim_end().len().saturating_sub(1).min(at);
-            Diagnostic::error(Code::UnexpectedEof, Span::new(file, start, at.max(start + 1).min(text.len())), "unexpected end of file")
-                .with_label(expected_list(&expected))
+            Diagnostic::error(
+                Code::UnexpectedEof,
+                Span::new(file, start, at.max(start + 1).min(text.len())),
+                "unexpected end of file",
+            )
+            .with_label(expected_list(&expected))
         }
-        ParseError::InvalidToken { location } => {
-            Diagnostic::error(Code::UnknownCharacter, Span::new(file, location, location + 1), "invalid token")
-        }
+        ParseError::InvalidToken { location } => Diagnostic::error(
+            Code::UnknownCharacter,
+            Span::new(file, location, location + 1),
+            "invalid token",
+        ),
         // The token stream reports lexical errors itself and never yields them.
         ParseError::User { error } => Diagnostic::error(
             Code::UnknownCharacter,
@@ -87,15 +113,48 @@ fn expected_list(expected: &[String]) -> String {
     if has("identifier") && has("`order`") && has("`lock`") {
         // Every keyword is also a name here; list the non-name tokens and "a name".
         shown.push("a name".to_owned());
-        let keywords = ["header", "newtype", "where", "lock", "guarded_by", "field", "invariant", "readonly",
-            "lockless", "rcu", "updated_under", "dma", "coherent", "streaming", "addr", "len", "embeds",
-            "list", "via", "refcount", "release", "acquire", "macro", "ops", "fn", "context", "may_sleep",
-            "requires", "order"];
+        let keywords = [
+            "header",
+            "newtype",
+            "where",
+            "lock",
+            "guarded_by",
+            "field",
+            "invariant",
+            "readonly",
+            "lockless",
+            "rcu",
+            "updated_under",
+            "dma",
+            "coherent",
+            "streaming",
+            "addr",
+            "len",
+            "embeds",
+            "list",
+            "via",
+            "refcount",
+            "release",
+            "acquire",
+            "macro",
+            "ops",
+            "fn",
+            "context",
+            "may_sleep",
+            "requires",
+            "order",
+        ];
         shown.extend(
-            words.iter().filter(|w| *w != "identifier" && !keywords.iter().any(|k| **w == format!("`{k}`"))).cloned(),
+            words
+                .iter()
+                .filter(|w| *w != "identifier" && !keywords.iter().any(|k| **w == format!("`{k}`")))
+                .cloned(),
         );
     } else if has("`newtype`") && has("`order`") {
-        shown.push("an item (`header`, `newtype`, `struct`, `lock`, `macro`, `ops`, `fn`, `order`)".to_owned());
+        shown.push(
+            "an item (`header`, `newtype`, `struct`, `lock`, `macro`, `ops`, `fn`, `order`)"
+                .to_owned(),
+        );
     } else if has("`guarded_by`") && has("`invariant`") {
         shown.push("a member (`lock`, `guarded_by`, `field`, `invariant`, `readonly`, `lockless`, `rcu`, `dma`, `embeds`, `list`, `refcount`) or `}`".to_owned());
     } else {

@@ -11,12 +11,22 @@ pub fn docs(file: FileId, raw: Vec<(usize, &str, usize)>) -> Vec<Doc> {
     raw.into_iter()
         .map(|(l, text, r)| {
             let body = &text[3..];
-            Doc { text: body.strip_prefix(' ').unwrap_or(body).to_owned(), span: Span::new(file, l, r) }
+            Doc {
+                text: body.strip_prefix(' ').unwrap_or(body).to_owned(),
+                span: Span::new(file, l, r),
+            }
         })
         .collect()
 }
 
-fn header(file: FileId, path: &str, system: bool, l: usize, r: usize, diags: &mut Vec<Diagnostic>) -> Header {
+fn header(
+    file: FileId,
+    path: &str,
+    system: bool,
+    l: usize,
+    r: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Header {
     let path_span = Span::new(file, l, r);
     let bad = if path.is_empty() {
         Some("the name is empty")
@@ -34,16 +44,32 @@ fn header(file: FileId, path: &str, system: bool, l: usize, r: usize, diags: &mu
                 .with_help("write the path as in an #include: `header \"vnet.h\";` or `header <linux/fs.h>;`"),
         );
     }
-    Header { path: path.to_owned(), system, path_span }
+    Header {
+        path: path.to_owned(),
+        system,
+        path_span,
+    }
 }
 
 /// `header "x.h"`: `raw` includes the quotes.
-pub fn quoted_header(file: FileId, raw: &str, l: usize, r: usize, diags: &mut Vec<Diagnostic>) -> Header {
+pub fn quoted_header(
+    file: FileId,
+    raw: &str,
+    l: usize,
+    r: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Header {
     header(file, &raw[1..raw.len() - 1], false, l, r, diags)
 }
 
 /// `header <x.h>`: `l..r` covers the angle brackets; the path is the source text between.
-pub fn angle_header(file: FileId, src: &str, l: usize, r: usize, diags: &mut Vec<Diagnostic>) -> Header {
+pub fn angle_header(
+    file: FileId,
+    src: &str,
+    l: usize,
+    r: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Header {
     header(file, &src[l + 1..r - 1], true, l, r, diags)
 }
 
@@ -51,7 +77,10 @@ pub fn angle_header(file: FileId, src: &str, l: usize, r: usize, diags: &mut Vec
 pub fn error_ops_member(span: Span) -> OpsMember {
     OpsMember {
         docs: Vec::new(),
-        name: Ident { name: String::new(), span },
+        name: Ident {
+            name: String::new(),
+            span,
+        },
         params: Vec::new(),
         returns: None,
         context: None,
@@ -62,7 +91,11 @@ pub fn error_ops_member(span: Span) -> OpsMember {
 
 /// An integer literal: `_` separators, `0x`/`0o`/`0b` prefixes and C `u`/`l` suffixes.
 pub fn int(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
-    let digits: String = text.trim_end_matches(['u', 'U', 'l', 'L']).chars().filter(|&c| c != '_').collect();
+    let digits: String = text
+        .trim_end_matches(['u', 'U', 'l', 'L'])
+        .chars()
+        .filter(|&c| c != '_')
+        .collect();
     let (radix, body) = match digits.get(..2) {
         Some("0x" | "0X") => (16, &digits[2..]),
         Some("0o" | "0O") => (8, &digits[2..]),
@@ -70,7 +103,11 @@ pub fn int(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
         _ => (10, digits.as_str()),
     };
     match u64::from_str_radix(body, radix) {
-        Ok(value) => Expr { kind: ExprKind::Int(value), span, depth: 1 },
+        Ok(value) => Expr {
+            kind: ExprKind::Int(value),
+            span,
+            depth: 1,
+        },
         Err(_) => {
             let d = if body.is_empty() {
                 Diagnostic::error(Code::IntegerTooLarge, span, "integer literal has no digits")
@@ -78,10 +115,16 @@ pub fn int(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
             } else {
                 Diagnostic::error(Code::IntegerTooLarge, span, "integer literal too large")
                     .with_label("does not fit in 64 bits")
-                    .with_note("invariants compare values of C fields, which are at most 64 bits wide")
+                    .with_note(
+                        "invariants compare values of C fields, which are at most 64 bits wide",
+                    )
             };
             diags.push(d);
-            Expr { kind: ExprKind::Error, span, depth: 1 }
+            Expr {
+                kind: ExprKind::Error,
+                span,
+                depth: 1,
+            }
         }
     }
 }
@@ -92,27 +135,60 @@ fn is_cut_off(e: &Expr) -> bool {
     matches!(e.kind, ExprKind::Error) && e.depth >= MAX_EXPR_DEPTH
 }
 
-fn bounded(kind: ExprKind, span: Span, depth: u32, children_cut: bool, diags: &mut Vec<Diagnostic>) -> Expr {
+fn bounded(
+    kind: ExprKind,
+    span: Span,
+    depth: u32,
+    children_cut: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Expr {
     if children_cut {
-        return Expr { kind: ExprKind::Error, span, depth: MAX_EXPR_DEPTH };
+        return Expr {
+            kind: ExprKind::Error,
+            span,
+            depth: MAX_EXPR_DEPTH,
+        };
     }
     if depth > MAX_EXPR_DEPTH {
         diags.push(
             Diagnostic::error(Code::NestingTooDeep, span, "expression nested too deeply")
-                .with_label(format!("more than {MAX_EXPR_DEPTH} levels of operators or calls"))
+                .with_label(format!(
+                    "more than {MAX_EXPR_DEPTH} levels of operators or calls"
+                ))
                 .with_help("split the condition into several `invariant` items"),
         );
-        return Expr { kind: ExprKind::Error, span, depth: MAX_EXPR_DEPTH };
+        return Expr {
+            kind: ExprKind::Error,
+            span,
+            depth: MAX_EXPR_DEPTH,
+        };
     }
     Expr { kind, span, depth }
 }
 
 /// `lhs op rhs`.
-pub fn binary(lhs: Expr, op: BinaryOp, op_span: Span, rhs: Expr, diags: &mut Vec<Diagnostic>) -> Expr {
+pub fn binary(
+    lhs: Expr,
+    op: BinaryOp,
+    op_span: Span,
+    rhs: Expr,
+    diags: &mut Vec<Diagnostic>,
+) -> Expr {
     let span = lhs.span.to(rhs.span);
     let depth = 1 + lhs.depth.max(rhs.depth);
     let cut = is_cut_off(&lhs) || is_cut_off(&rhs);
-    bounded(ExprKind::Binary { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span, depth, cut, diags)
+    bounded(
+        ExprKind::Binary {
+            op,
+            op_span,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        span,
+        depth,
+        cut,
+        diags,
+    )
 }
 
 /// `op operand`.
@@ -120,7 +196,16 @@ pub fn unary(op: UnaryOp, op_span: Span, operand: Expr, diags: &mut Vec<Diagnost
     let span = op_span.to(operand.span);
     let depth = 1 + operand.depth;
     let cut = is_cut_off(&operand);
-    bounded(ExprKind::Unary { op, operand: Box::new(operand) }, span, depth, cut, diags)
+    bounded(
+        ExprKind::Unary {
+            op,
+            operand: Box::new(operand),
+        },
+        span,
+        depth,
+        cut,
+        diags,
+    )
 }
 
 /// `callee(args)`.

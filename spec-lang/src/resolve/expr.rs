@@ -52,26 +52,41 @@ impl Resolver<'_> {
                 Scope::Newtype => "newtype constraint",
             };
             self.error(
-                Diagnostic::error(Code::NotBoolean, e.span, format!("{what} is not a boolean expression"))
-                    .with_label(format!("this is of type `{}`", type_name(expr.ty)))
-                    .with_help("state a condition, e.g. `x != 0` or `x < LIMIT`"),
+                Diagnostic::error(
+                    Code::NotBoolean,
+                    e.span,
+                    format!("{what} is not a boolean expression"),
+                )
+                .with_label(format!("this is of type `{}`", type_name(expr.ty)))
+                .with_help("state a condition, e.g. `x != 0` or `x < LIMIT`"),
             );
             return None;
         }
         let mut checked_on: Vec<ir::LockRef> = Vec::new();
         collect_fields(&expr, &mut |path| {
-            let guard = fields.iter().find(|f| f.name == path[0]).and_then(|f| match &f.access {
-                ir::Access::Guarded { lock } => Some(lock),
-                _ => None,
-            });
+            let guard = fields
+                .iter()
+                .find(|f| f.name == path[0])
+                .and_then(|f| match &f.access {
+                    ir::Access::Guarded { lock } => Some(lock),
+                    _ => None,
+                });
             if let Some(lock) = guard
-                && !checked_on.iter().any(|l| l.owner == lock.owner && l.lock == lock.lock)
+                && !checked_on
+                    .iter()
+                    .any(|l| l.owner == lock.owner && l.lock == lock.lock)
             {
                 checked_on.push(lock.clone());
             }
         });
         let text = self.sources.snippet(e.span).to_owned();
-        Some(ir::Invariant { expr, text, checked_on, docs, span })
+        Some(ir::Invariant {
+            expr,
+            text,
+            checked_on,
+            docs,
+            span,
+        })
     }
 
     /// Lowers an expression that must be an integer (an array length).
@@ -89,7 +104,11 @@ impl Resolver<'_> {
             Diagnostic::error(
                 Code::MismatchedTypes,
                 e.span,
-                format!("mismatched types: expected `{}`, found `{}`", type_name(want), type_name(e.ty)),
+                format!(
+                    "mismatched types: expected `{}`, found `{}`",
+                    type_name(want),
+                    type_name(e.ty)
+                ),
             )
             .with_label(format!("expected `{}`", type_name(want)))
             .with_note(why.to_owned()),
@@ -114,21 +133,49 @@ impl Resolver<'_> {
                         Type::Int
                     }
                 };
-                (ir::ExprKind::Unary { op: *op, operand: Box::new(operand) }, ty)
+                (
+                    ir::ExprKind::Unary {
+                        op: *op,
+                        operand: Box::new(operand),
+                    },
+                    ty,
+                )
             }
-            ExprKind::Binary { op, op_span, lhs, rhs } => {
+            ExprKind::Binary {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => {
                 // Lower both sides before giving up, so errors in each are reported.
                 let lhs = self.lower_expr(lhs, scope);
                 let rhs = self.lower_expr(rhs, scope);
                 let (lhs, rhs) = (lhs?, rhs?);
                 let ty = self.binary_type(*op, *op_span, &lhs, &rhs)?;
-                (ir::ExprKind::Binary { op: *op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, ty)
+                (
+                    ir::ExprKind::Binary {
+                        op: *op,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                    ty,
+                )
             }
         };
-        Some(ir::Expr { kind, ty, span: e.span })
+        Some(ir::Expr {
+            kind,
+            ty,
+            span: e.span,
+        })
     }
 
-    fn binary_type(&mut self, op: BinaryOp, op_span: Span, lhs: &ir::Expr, rhs: &ir::Expr) -> Option<Type> {
+    fn binary_type(
+        &mut self,
+        op: BinaryOp,
+        op_span: Span,
+        lhs: &ir::Expr,
+        rhs: &ir::Expr,
+    ) -> Option<Type> {
         use BinaryOp::*;
         let symbol = op.symbol();
         match op {
@@ -162,7 +209,11 @@ impl Resolver<'_> {
                     );
                     return None;
                 }
-                Some(if matches!(op, Eq | Ne) { Type::Bool } else { lhs.ty })
+                Some(if matches!(op, Eq | Ne) {
+                    Type::Bool
+                } else {
+                    lhs.ty
+                })
             }
             Shl | Shr | Add | Sub | Mul | Div | Rem => {
                 let why = format!("`{symbol}` is integer arithmetic");
@@ -206,7 +257,10 @@ impl Resolver<'_> {
                     self.error(d);
                     return None;
                 }
-                Some(ir::ExprKind::Constant { name: first.name.clone(), value })
+                Some(ir::ExprKind::Constant {
+                    name: first.name.clone(),
+                    value,
+                })
             }
             Scope::Struct(strukt) => {
                 let names = &self.names.structs[*strukt];
@@ -217,13 +271,17 @@ impl Resolver<'_> {
                 }
                 let header_says_field = self.header.and_then(|h| h.has_field(strukt, &first.name));
                 if let Some(value) = self.constant(&first.name) {
-                    return Some(ir::ExprKind::Constant { name: first.name.clone(), value: Some(value) });
+                    return Some(ir::ExprKind::Constant {
+                        name: first.name.clone(),
+                        value: Some(value),
+                    });
                 }
                 match header_says_field {
                     Some(true) => Some(ir::ExprKind::Field { path: segments }),
-                    _ if is_constant_name(&first.name) => {
-                        Some(ir::ExprKind::Constant { name: first.name.clone(), value: None })
-                    }
+                    _ if is_constant_name(&first.name) => Some(ir::ExprKind::Constant {
+                        name: first.name.clone(),
+                        value: None,
+                    }),
                     _ => Some(ir::ExprKind::Field { path: segments }),
                 }
             }
@@ -241,7 +299,9 @@ impl Resolver<'_> {
         span: Span,
         scope: &Scope<'_>,
     ) -> Option<(ir::ExprKind, Type)> {
-        let Some(&(_, builtin, arity, signature)) = ir::Builtin::ALL.iter().find(|b| b.0 == callee.name) else {
+        let Some(&(_, builtin, arity, signature)) =
+            ir::Builtin::ALL.iter().find(|b| b.0 == callee.name)
+        else {
             let names = ir::Builtin::ALL.iter().map(|b| b.0);
             let mut d = Diagnostic::error(
                 Code::UnknownFunction,
@@ -252,7 +312,9 @@ impl Resolver<'_> {
             if let Some(s) = suggest(&callee.name, names) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
-            d = d.with_note("the builtins are `is_null(field)`, `is_power_of_two(x)` and `aligned(x, n)`");
+            d = d.with_note(
+                "the builtins are `is_null(field)`, `is_power_of_two(x)` and `aligned(x, n)`",
+            );
             self.error(d);
             return None;
         };
@@ -273,14 +335,19 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let lowered: Vec<Option<ir::Expr>> = args.iter().map(|a| self.lower_expr(a, scope)).collect();
+        let lowered: Vec<Option<ir::Expr>> =
+            args.iter().map(|a| self.lower_expr(a, scope)).collect();
         let lowered: Vec<ir::Expr> = lowered.into_iter().collect::<Option<_>>()?;
         match builtin {
             ir::Builtin::IsNull => {
                 if !matches!(lowered[0].kind, ir::ExprKind::Field { .. }) {
                     self.error(
-                        Diagnostic::error(Code::MismatchedTypes, lowered[0].span, "`is_null` takes a pointer field")
-                            .with_label("not a field"),
+                        Diagnostic::error(
+                            Code::MismatchedTypes,
+                            lowered[0].span,
+                            "`is_null` takes a pointer field",
+                        )
+                        .with_label("not a field"),
                     );
                     return None;
                 }
@@ -291,7 +358,13 @@ impl Resolver<'_> {
                 }
             }
         }
-        Some((ir::ExprKind::Call { builtin, args: lowered }, Type::Bool))
+        Some((
+            ir::ExprKind::Call {
+                builtin,
+                args: lowered,
+            },
+            Type::Bool,
+        ))
     }
 }
 

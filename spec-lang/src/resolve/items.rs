@@ -11,11 +11,19 @@ use crate::span::Span;
 use std::collections::HashMap;
 
 impl Resolver<'_> {
-    pub(super) fn lower_newtype(&mut self, n: &ast::Newtype, docs: Vec<String>, span: Span) -> Option<ir::Newtype> {
+    pub(super) fn lower_newtype(
+        &mut self,
+        n: &ast::Newtype,
+        docs: Vec<String>,
+        span: Span,
+    ) -> Option<ir::Newtype> {
         if self.names.newtypes.get(n.name.name.as_str()) != Some(&n.name.span) {
             return None; // a duplicate, reported in pass 1
         }
-        let base = ir::IntType::ALL.iter().find(|(name, _)| *name == n.base.name).map(|(_, t)| *t);
+        let base = ir::IntType::ALL
+            .iter()
+            .find(|(name, _)| *name == n.base.name)
+            .map(|(_, t)| *t);
         if base.is_none() {
             let names = ir::IntType::ALL.iter().map(|(name, _)| *name);
             let mut d = Diagnostic::error(
@@ -27,32 +35,59 @@ impl Resolver<'_> {
             if let Some(s) = suggest(&n.base.name, names) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
-            d = d.with_note("the integer types are u8, u16, u32, u64, usize, i8, i16, i32, i64 and isize");
+            d = d.with_note(
+                "the integer types are u8, u16, u32, u64, usize, i8, i16, i32, i64 and isize",
+            );
             self.error(d);
         }
         let constraint = match &n.constraint {
             Some(c) => Some(self.lower_invariant(c, &Scope::Newtype, &[], Vec::new(), c.span)?),
             None => None,
         };
-        Some(ir::Newtype { name: n.name.name.clone(), base: base?, constraint, docs, span })
+        Some(ir::Newtype {
+            name: n.name.name.clone(),
+            base: base?,
+            constraint,
+            docs,
+            span,
+        })
     }
 
-    pub(super) fn lower_lock(&mut self, l: &ast::LockSpec, docs: Vec<String>, span: Span) -> Option<ir::Lock> {
-        let kind = self.keyword(&l.kind, ir::LockKind::ALL, Code::InvalidLockKind, "lock kind");
+    pub(super) fn lower_lock(
+        &mut self,
+        l: &ast::LockSpec,
+        docs: Vec<String>,
+        span: Span,
+    ) -> Option<ir::Lock> {
+        let kind = self.keyword(
+            &l.kind,
+            ir::LockKind::ALL,
+            Code::InvalidLockKind,
+            "lock kind",
+        );
         let mut mode = ir::LockMode::Plain;
         let mut mode_word: Option<&ast::Ident> = None;
         let mut ok = kind.is_some();
         for word in &l.modes {
-            let Some(m) = self.keyword(word, ir::LockMode::WRITTEN, Code::InvalidLockKind, "lock mode") else {
+            let Some(m) = self.keyword(
+                word,
+                ir::LockMode::WRITTEN,
+                Code::InvalidLockKind,
+                "lock mode",
+            ) else {
                 ok = false;
                 continue;
             };
             if let Some(first) = mode_word {
                 self.error(
-                    Diagnostic::error(Code::InvalidLockKind, word.span, format!("lock `{}` is given two modes", l.name.name))
-                        .with_label("second mode")
-                        .with_secondary(first.span, "first mode")
-                        .with_note("a lock is always taken one way: `irq`, `irqsave` or `bh`"),
+                    Diagnostic::error(
+                        Code::InvalidLockKind,
+                        word.span,
+                        format!("lock `{}` is given two modes", l.name.name),
+                    )
+                    .with_label("second mode")
+                    .with_secondary(first.span, "first mode")
+                    .with_note("a lock is always taken one way: `irq`, `irqsave` or `bh`"),
                 );
                 ok = false;
                 continue;
@@ -70,7 +105,10 @@ impl Resolver<'_> {
                     format!("a {} cannot be taken with `{}`", l.kind.name, word.name),
                 )
                 .with_label("not a mode of a sleeping lock")
-                .with_note(format!("a {} sleeps, so it is never taken with interrupts or bottom halves off", l.kind.name)),
+                .with_note(format!(
+                    "a {} sleeps, so it is never taken with interrupts or bottom halves off",
+                    l.kind.name
+                )),
             );
             ok = false;
         }
@@ -94,9 +132,13 @@ impl Resolver<'_> {
         for p in params {
             if let Some(&first) = seen.get(p.name.as_str()) {
                 self.error(
-                    Diagnostic::error(Code::DuplicateParameter, p.span, format!("parameter `{}` of `{of}` is named twice", p.name))
-                        .with_label("named again here")
-                        .with_secondary(first, "first named here"),
+                    Diagnostic::error(
+                        Code::DuplicateParameter,
+                        p.span,
+                        format!("parameter `{}` of `{of}` is named twice", p.name),
+                    )
+                    .with_label("named again here")
+                    .with_secondary(first, "first named here"),
                 );
             } else {
                 seen.insert(&p.name, p.span);
@@ -105,10 +147,21 @@ impl Resolver<'_> {
         params.iter().map(|p| p.name.clone()).collect()
     }
 
-    pub(super) fn lower_macro(&mut self, m: &ast::Macro, docs: Vec<String>, span: Span) -> Option<ir::Macro> {
+    pub(super) fn lower_macro(
+        &mut self,
+        m: &ast::Macro,
+        docs: Vec<String>,
+        span: Span,
+    ) -> Option<ir::Macro> {
         let params = self.params(&m.params, &m.name.name);
         let contract = self.macro_contract(m, &params)?;
-        Some(ir::Macro { name: m.name.name.clone(), params, contract, docs, span })
+        Some(ir::Macro {
+            name: m.name.name.clone(),
+            params,
+            contract,
+            docs,
+            span,
+        })
     }
 
     fn macro_contract(&mut self, m: &ast::Macro, params: &[String]) -> Option<ir::MacroContract> {
@@ -132,22 +185,33 @@ impl Resolver<'_> {
             }
             d = d.with_note(format!(
                 "the contracts are {}",
-                CONTRACTS.iter().map(|c| format!("`{}`", c.1)).collect::<Vec<_>>().join(", ")
+                CONTRACTS
+                    .iter()
+                    .map(|c| format!("`{}`", c.1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
             self.error(d);
             return None;
         };
         let malformed = |this: &mut Self, at: Span, why: &str| {
             this.error(
-                Diagnostic::error(Code::MalformedMacroContract, at, format!("malformed `{callee}` contract"))
-                    .with_label(why.to_owned())
-                    .with_help(format!("write `{shape}`")),
+                Diagnostic::error(
+                    Code::MalformedMacroContract,
+                    at,
+                    format!("malformed `{callee}` contract"),
+                )
+                .with_label(why.to_owned())
+                .with_help(format!("write `{shape}`")),
             );
         };
         // A path argument whose first segment is a parameter of the macro.
         let param_path = |this: &mut Self, arg: &MacroArg, max_len: usize| -> Option<Vec<String>> {
             let path = match arg {
-                MacroArg::Expr(ast::Expr { kind: ExprKind::Path(p), .. }) => p,
+                MacroArg::Expr(ast::Expr {
+                    kind: ExprKind::Path(p),
+                    ..
+                }) => p,
                 MacroArg::Expr(e) => {
                     malformed(this, e.span, "expected a parameter or `param.field`");
                     return None;
@@ -166,7 +230,14 @@ impl Resolver<'_> {
                 return None;
             }
             if !params.iter().any(|p| *p == path.segments[0].name) {
-                malformed(this, path.segments[0].span, &format!("`{}` is not a parameter of the macro", path.segments[0].name));
+                malformed(
+                    this,
+                    path.segments[0].span,
+                    &format!(
+                        "`{}` is not a parameter of the macro",
+                        path.segments[0].name
+                    ),
+                );
                 return None;
             }
             Some(path.segments.iter().map(|s| s.name.clone()).collect())
@@ -178,7 +249,14 @@ impl Resolver<'_> {
         };
         if m.args.len() != arity {
             let at = m.args.get(arity).map_or(m.callee.span, arg_span);
-            malformed(self, at, &format!("`{callee}` takes {arity} argument{}", if arity == 1 { "" } else { "s" }));
+            malformed(
+                self,
+                at,
+                &format!(
+                    "`{callee}` takes {arity} argument{}",
+                    if arity == 1 { "" } else { "s" }
+                ),
+            );
             return None;
         }
         match callee {
@@ -192,9 +270,10 @@ impl Resolver<'_> {
                     }
                 };
                 let member = match &m.args[2] {
-                    MacroArg::Expr(ast::Expr { kind: ExprKind::Path(p), .. }) if p.segments.len() == 1 => {
-                        Some(p.segments[0].name.clone())
-                    }
+                    MacroArg::Expr(ast::Expr {
+                        kind: ExprKind::Path(p),
+                        ..
+                    }) if p.segments.len() == 1 => Some(p.segments[0].name.clone()),
                     other => {
                         malformed(self, arg_span(other), "expected the member's name");
                         None
@@ -206,17 +285,35 @@ impl Resolver<'_> {
                     .structs
                     .get(parent.name.as_str())
                     .is_some_and(|s| s.embeds.contains(&member.as_str()));
-                Some(ir::MacroContract::ContainerOf { ptr: ptr[0].clone(), parent, member, declared_embeds })
+                Some(ir::MacroContract::ContainerOf {
+                    ptr: ptr[0].clone(),
+                    parent,
+                    member,
+                    declared_embeds,
+                })
             }
-            "READ_ONCE" => Some(ir::MacroContract::ReadOnce { place: param_path(self, &m.args[0], usize::MAX)? }),
+            "READ_ONCE" => Some(ir::MacroContract::ReadOnce {
+                place: param_path(self, &m.args[0], usize::MAX)?,
+            }),
             "WRITE_ONCE" => {
                 let place = param_path(self, &m.args[0], usize::MAX);
                 let value = param_path(self, &m.args[1], 1);
-                Some(ir::MacroContract::WriteOnce { place: place?, value: value?.remove(0) })
+                Some(ir::MacroContract::WriteOnce {
+                    place: place?,
+                    value: value?.remove(0),
+                })
             }
             _ => {
-                let MacroArg::Expr(ast::Expr { kind: ExprKind::Path(path), .. }) = &m.args[0] else {
-                    malformed(self, arg_span(&m.args[0]), "expected `param.lock` or a global lock");
+                let MacroArg::Expr(ast::Expr {
+                    kind: ExprKind::Path(path),
+                    ..
+                }) = &m.args[0]
+                else {
+                    malformed(
+                        self,
+                        arg_span(&m.args[0]),
+                        "expected `param.lock` or a global lock",
+                    );
                     return None;
                 };
                 let lock = self.required_lock(path, &m.params, &m.name.name)?;
@@ -238,7 +335,10 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         Code::DuplicateMember,
                         m.name.span,
-                        format!("`{}` is declared twice in ops struct `{}`", m.name.name, o.name.name),
+                        format!(
+                            "`{}` is declared twice in ops struct `{}`",
+                            m.name.name, o.name.name
+                        ),
                     )
                     .with_label("declared again here")
                     .with_secondary(first, "first declared here"),
@@ -252,7 +352,10 @@ impl Resolver<'_> {
                 Some(r) if r.name == "errno" => ir::Returns::Errno,
                 Some(r) => ir::Returns::Value { ty: r.name.clone() },
             };
-            let context = m.context.as_ref().and_then(|c| self.keyword(c, ir::Context::ALL, Code::UnknownContext, "context"));
+            let context = m
+                .context
+                .as_ref()
+                .and_then(|c| self.keyword(c, ir::Context::ALL, Code::UnknownContext, "context"));
             members.push(ir::OpsMember {
                 name: m.name.name.clone(),
                 params,
@@ -262,10 +365,20 @@ impl Resolver<'_> {
                 span: m.span,
             });
         }
-        ir::Ops { name: o.name.name.clone(), members, docs, span }
+        ir::Ops {
+            name: o.name.name.clone(),
+            members,
+            docs,
+            span,
+        }
     }
 
-    pub(super) fn lower_fn(&mut self, f: &ast::FnDecl, docs: Vec<String>, span: Span) -> ir::Function {
+    pub(super) fn lower_fn(
+        &mut self,
+        f: &ast::FnDecl,
+        docs: Vec<String>,
+        span: Span,
+    ) -> ir::Function {
         let params = self.params(&f.params, &f.name.name);
         let mut out = ir::Function {
             name: f.name.name.clone(),
@@ -283,21 +396,30 @@ impl Resolver<'_> {
                 FnClause::Context(word) => {
                     if let Some(first) = context_word {
                         self.error(
-                            Diagnostic::error(Code::ConflictingClauses, word.span, format!("`{}` has two `context` clauses", f.name.name))
-                                .with_label("second context")
-                                .with_secondary(first.span, "first context"),
+                            Diagnostic::error(
+                                Code::ConflictingClauses,
+                                word.span,
+                                format!("`{}` has two `context` clauses", f.name.name),
+                            )
+                            .with_label("second context")
+                            .with_secondary(first.span, "first context"),
                         );
                         continue;
                     }
                     context_word = Some(word);
-                    out.context = self.keyword(word, ir::Context::ALL, Code::UnknownContext, "context");
+                    out.context =
+                        self.keyword(word, ir::Context::ALL, Code::UnknownContext, "context");
                 }
                 FnClause::MaySleep(at) => {
                     if let Some(first) = may_sleep_span {
                         self.error(
-                            Diagnostic::error(Code::ConflictingClauses, *at, "`may_sleep` is given twice")
-                                .with_label("again here")
-                                .with_secondary(first, "first here"),
+                            Diagnostic::error(
+                                Code::ConflictingClauses,
+                                *at,
+                                "`may_sleep` is given twice",
+                            )
+                            .with_label("again here")
+                            .with_secondary(first, "first here"),
                         );
                     }
                     may_sleep_span = Some(*at);
@@ -319,7 +441,10 @@ impl Resolver<'_> {
                 Diagnostic::error(
                     Code::ConflictingClauses,
                     sleep,
-                    format!("`{}` runs in {} context, so it cannot sleep", f.name.name, word.name),
+                    format!(
+                        "`{}` runs in {} context, so it cannot sleep",
+                        f.name.name, word.name
+                    ),
                 )
                 .with_label("`may_sleep` here")
                 .with_secondary(word.span, format!("{} context here", word.name))
@@ -330,20 +455,36 @@ impl Resolver<'_> {
     }
 
     /// Resolves a `requires` (or lock helper) path: `param.lock`, or a global lock.
-    fn required_lock(&mut self, path: &ast::Path, params: &[ast::Ident], of: &str) -> Option<ir::Requirement> {
+    fn required_lock(
+        &mut self,
+        path: &ast::Path,
+        params: &[ast::Ident],
+        of: &str,
+    ) -> Option<ir::Requirement> {
         match path.segments.as_slice() {
             [name] => {
                 if self.names.global_locks.contains_key(name.name.as_str()) {
                     return Some(ir::Requirement {
                         param: None,
-                        lock: ir::LockRef { owner: ir::LockOwner::Global, lock: name.name.clone(), span: path.span },
+                        lock: ir::LockRef {
+                            owner: ir::LockOwner::Global,
+                            lock: name.name.clone(),
+                            span: path.span,
+                        },
                     });
                 }
                 if params.iter().any(|p| p.name == name.name) {
                     self.error(
-                        Diagnostic::error(Code::MalformedLockPath, path.span, format!("`{}` is a parameter, not a lock", name.name))
-                            .with_label("expected `param.lock`")
-                            .with_help(format!("name the lock of the parameter: `{}.LOCK`", name.name)),
+                        Diagnostic::error(
+                            Code::MalformedLockPath,
+                            path.span,
+                            format!("`{}` is a parameter, not a lock", name.name),
+                        )
+                        .with_label("expected `param.lock`")
+                        .with_help(format!(
+                            "name the lock of the parameter: `{}.LOCK`",
+                            name.name
+                        )),
                     );
                     return None;
                 }
@@ -371,17 +512,31 @@ impl Resolver<'_> {
                     } else if names.is_empty() {
                         d = d.with_note(format!("`{of}` has no parameters"));
                     } else {
-                        d = d.with_note(format!("its parameters are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+                        d = d.with_note(format!(
+                            "its parameters are {}",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
                     }
                     self.error(d);
                     return None;
                 }
-                let candidates: &[&str] =
-                    self.names.lock_owners.get(lock.name.as_str()).map_or(&[], |v| v.as_slice());
+                let candidates: &[&str] = self
+                    .names
+                    .lock_owners
+                    .get(lock.name.as_str())
+                    .map_or(&[], |v| v.as_slice());
                 let owner = match candidates {
                     [] => {
-                        let mut all: Vec<&str> =
-                            self.names.structs.values().flat_map(|s| s.locks.keys().copied()).collect();
+                        let mut all: Vec<&str> = self
+                            .names
+                            .structs
+                            .values()
+                            .flat_map(|s| s.locks.keys().copied())
+                            .collect();
                         all.sort_unstable();
                         let mut d = Diagnostic::error(
                             Code::UnknownLock,
@@ -395,12 +550,18 @@ impl Resolver<'_> {
                         self.error(d);
                         return None;
                     }
-                    [only] => ir::LockOwner::Struct { name: (*only).to_owned() },
+                    [only] => ir::LockOwner::Struct {
+                        name: (*only).to_owned(),
+                    },
                     _ => ir::LockOwner::Unresolved,
                 };
                 Some(ir::Requirement {
                     param: Some(param.name.clone()),
-                    lock: ir::LockRef { owner, lock: lock.name.clone(), span: path.span },
+                    lock: ir::LockRef {
+                        owner,
+                        lock: lock.name.clone(),
+                        span: path.span,
+                    },
                 })
             }
             _ => {
@@ -414,14 +575,19 @@ impl Resolver<'_> {
     }
 
     pub(super) fn lower_order(&mut self, o: &ast::Order, span: Span) -> Vec<ir::OrderEdge> {
-        let locks: Vec<Option<ir::LockRef>> = o.locks.iter().map(|p| self.lock_path(p, None)).collect();
+        let locks: Vec<Option<ir::LockRef>> =
+            o.locks.iter().map(|p| self.lock_path(p, None)).collect();
         locks
             .windows(2)
             .filter_map(|pair| match pair {
                 [Some(before), Some(after)] => Some(ir::OrderEdge {
                     before: before.clone(),
                     after: after.clone(),
-                    span: if o.locks.len() == 2 { span } else { before.span.to(after.span) },
+                    span: if o.locks.len() == 2 {
+                        span
+                    } else {
+                        before.span.to(after.span)
+                    },
                 }),
                 _ => None,
             })

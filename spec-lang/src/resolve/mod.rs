@@ -32,7 +32,12 @@ pub fn resolve(
     sources: &SourceMap,
     header: Option<&dyn HeaderFacts>,
 ) -> (ir::Spec, Vec<Diagnostic>) {
-    let mut resolver = Resolver { sources, header, diags: Vec::new(), names: Names::default() };
+    let mut resolver = Resolver {
+        sources,
+        header,
+        diags: Vec::new(),
+        names: Names::default(),
+    };
     resolver.collect(file);
     let spec = resolver.lower(file, sources.file(file_id).name());
     (spec, resolver.diags)
@@ -90,9 +95,13 @@ impl<'a> Resolver<'a> {
 
     fn duplicate(&mut self, code: Code, what: &str, name: &ast::Ident, first: Span) {
         self.error(
-            Diagnostic::error(code, name.span, format!("`{}` is defined more than once", name.name))
-                .with_label(format!("defined again here, as a {what}"))
-                .with_secondary(first, "first defined here"),
+            Diagnostic::error(
+                code,
+                name.span,
+                format!("`{}` is defined more than once", name.name),
+            )
+            .with_label(format!("defined again here, as a {what}"))
+            .with_secondary(first, "first defined here"),
         );
     }
 
@@ -109,10 +118,15 @@ impl<'a> Resolver<'a> {
                     self.names.tags.insert(&s.name.name, s.name.span);
                     self.names.struct_order.push(&s.name.name);
                     let names = self.collect_struct(s);
-                    let mut locks: Vec<(&'a str, Span)> = names.locks.iter().map(|(l, s)| (*l, *s)).collect();
+                    let mut locks: Vec<(&'a str, Span)> =
+                        names.locks.iter().map(|(l, s)| (*l, *s)).collect();
                     locks.sort_by_key(|(_, span)| *span);
                     for (lock, _) in locks {
-                        self.names.lock_owners.entry(lock).or_default().push(&s.name.name);
+                        self.names
+                            .lock_owners
+                            .entry(lock)
+                            .or_default()
+                            .push(&s.name.name);
                     }
                     self.names.structs.insert(&s.name.name, names);
                 }
@@ -156,7 +170,10 @@ impl<'a> Resolver<'a> {
     }
 
     fn collect_struct(&mut self, s: &'a ast::Struct) -> StructNames<'a> {
-        let mut names = StructNames { span: Some(s.name.span), ..StructNames::default() };
+        let mut names = StructNames {
+            span: Some(s.name.span),
+            ..StructNames::default()
+        };
         for member in &s.members {
             let declared: Option<(&'a ast::Ident, &'static str)> = match &member.kind {
                 MemberKind::Lock(l) => Some((&l.name, "a lock")),
@@ -185,13 +202,18 @@ impl<'a> Resolver<'a> {
                 }
                 MemberKind::Invariant(_) | MemberKind::Error => None,
             };
-            let Some((name, what)) = declared else { continue };
+            let Some((name, what)) = declared else {
+                continue;
+            };
             if let Some(&(_, first)) = names.declared.get(name.name.as_str()) {
                 self.error(
                     Diagnostic::error(
                         Code::DuplicateMember,
                         name.span,
-                        format!("`{}` is declared twice in struct `{}`", name.name, s.name.name),
+                        format!(
+                            "`{}` is declared twice in struct `{}`",
+                            name.name, s.name.name
+                        ),
                     )
                     .with_label("declared again here")
                     .with_secondary(first, "first declared here"),
@@ -241,8 +263,15 @@ impl<'a> Resolver<'a> {
                 ItemKind::Struct(s) => {
                     // A duplicate struct was reported in pass 1; lowering it too would repeat
                     // every error inside it against the first struct's names.
-                    if self.names.structs.get(s.name.name.as_str()).and_then(|n| n.span) == Some(s.name.span) {
-                        spec.structs.push(self.lower_struct(s, item_docs, item.span));
+                    if self
+                        .names
+                        .structs
+                        .get(s.name.name.as_str())
+                        .and_then(|n| n.span)
+                        == Some(s.name.span)
+                    {
+                        spec.structs
+                            .push(self.lower_struct(s, item_docs, item.span));
                     }
                 }
                 ItemKind::Lock(l) => {
@@ -274,7 +303,11 @@ impl<'a> Resolver<'a> {
             [name] => {
                 let n = name.name.as_str();
                 if let Some(s) = here
-                    && self.names.structs.get(s).is_some_and(|st| st.locks.contains_key(n))
+                    && self
+                        .names
+                        .structs
+                        .get(s)
+                        .is_some_and(|st| st.locks.contains_key(n))
                 {
                     return Some(ir::LockRef {
                         owner: ir::LockOwner::Struct { name: s.to_owned() },
@@ -283,7 +316,11 @@ impl<'a> Resolver<'a> {
                     });
                 }
                 if self.names.global_locks.contains_key(n) {
-                    return Some(ir::LockRef { owner: ir::LockOwner::Global, lock: n.to_owned(), span: path.span });
+                    return Some(ir::LockRef {
+                        owner: ir::LockOwner::Global,
+                        lock: n.to_owned(),
+                        span: path.span,
+                    });
                 }
                 self.unknown_lock(name, here);
                 None
@@ -305,7 +342,9 @@ impl<'a> Resolver<'a> {
                 };
                 if names.locks.contains_key(lock.name.as_str()) {
                     return Some(ir::LockRef {
-                        owner: ir::LockOwner::Struct { name: strukt.name.clone() },
+                        owner: ir::LockOwner::Struct {
+                            name: strukt.name.clone(),
+                        },
                         lock: lock.name.clone(),
                         span: path.span,
                     });
@@ -325,14 +364,17 @@ impl<'a> Resolver<'a> {
 
     fn unknown_lock(&mut self, name: &ast::Ident, strukt: Option<&str>) {
         let names = strukt.and_then(|s| self.names.structs.get(s));
-        let mut candidates: Vec<&str> = names.map(|n| n.locks.keys().copied().collect()).unwrap_or_default();
+        let mut candidates: Vec<&str> = names
+            .map(|n| n.locks.keys().copied().collect())
+            .unwrap_or_default();
         candidates.extend(self.names.global_locks.keys().copied());
         candidates.sort_unstable();
         let message = match strukt {
             Some(s) => format!("no lock `{}` in struct `{s}`", name.name),
             None => format!("no global lock `{}`", name.name),
         };
-        let mut d = Diagnostic::error(Code::UnknownLock, name.span, message).with_label("unknown lock");
+        let mut d =
+            Diagnostic::error(Code::UnknownLock, name.span, message).with_label("unknown lock");
         let mut helped = true;
         if let Some(&(what, span)) = names.and_then(|n| n.declared.get(name.name.as_str())) {
             d = d.with_secondary(span, format!("`{}` is {what}, not a lock", name.name));
@@ -350,7 +392,10 @@ impl<'a> Resolver<'a> {
             if owners.is_empty() {
                 helped = false;
             } else {
-                d = d.with_help(format!("a struct's lock is named with its struct: {}", owners.join(", ")));
+                d = d.with_help(format!(
+                    "a struct's lock is named with its struct: {}",
+                    owners.join(", ")
+                ));
             }
         } else {
             helped = false;

@@ -26,7 +26,10 @@ impl Resolver<'_> {
                 names.len() - 1
             })
         };
-        let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (id(&e.before), id(&e.after))).collect();
+        let pairs: Vec<(usize, usize)> = edges
+            .iter()
+            .map(|e| (id(&e.before), id(&e.after)))
+            .collect();
         let n = names.len();
         let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -68,7 +71,9 @@ impl Resolver<'_> {
                     break;
                 }
                 visited[v] = true;
-                let Some(&e) = incoming[v].iter().find(|&&e| remaining[pairs[e].0]) else { break };
+                let Some(&e) = incoming[v].iter().find(|&&e| remaining[pairs[e].0]) else {
+                    break;
+                };
                 position.insert(v, walk.len());
                 walk.push((v, e));
                 v = pairs[e].0;
@@ -76,7 +81,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn report_cycle(&mut self, edges: &[OrderEdge], names: &[String], pairs: &[(usize, usize)], mut cycle: Vec<usize>) {
+    fn report_cycle(
+        &mut self,
+        edges: &[OrderEdge],
+        names: &[String],
+        pairs: &[(usize, usize)],
+        mut cycle: Vec<usize>,
+    ) {
         // The walk went backwards; put the edges in source order, the last one written first,
         // since that is the edge that closed the cycle.
         cycle.sort_unstable();
@@ -85,16 +96,33 @@ impl Resolver<'_> {
         let mut chain = vec![names[pairs[closing].1].clone()];
         let mut v = pairs[closing].1;
         for _ in 0..cycle.len() {
-            let Some(&e) = cycle.iter().find(|&&e| pairs[e].0 == v) else { break };
+            let Some(&e) = cycle.iter().find(|&&e| pairs[e].0 == v) else {
+                break;
+            };
             v = pairs[e].1;
             chain.push(names[v].clone());
         }
         let edge = &edges[closing];
-        let mut d = Diagnostic::error(Code::LockOrderCycle, edge.span, format!("lock order cycle: {}", chain.join(" < ")))
-            .with_label(format!("`{}` before `{}` closes the cycle", lock_name(&edge.before), lock_name(&edge.after)));
+        let mut d = Diagnostic::error(
+            Code::LockOrderCycle,
+            edge.span,
+            format!("lock order cycle: {}", chain.join(" < ")),
+        )
+        .with_label(format!(
+            "`{}` before `{}` closes the cycle",
+            lock_name(&edge.before),
+            lock_name(&edge.after)
+        ));
         for &e in cycle.iter().rev().skip(1) {
             let other = &edges[e];
-            d = d.with_secondary(other.span, format!("`{}` before `{}`", lock_name(&other.before), lock_name(&other.after)));
+            d = d.with_secondary(
+                other.span,
+                format!(
+                    "`{}` before `{}`",
+                    lock_name(&other.before),
+                    lock_name(&other.after)
+                ),
+            );
         }
         d = d.with_note("no thread can take these locks in an order that obeys every `order` item");
         self.error(d);

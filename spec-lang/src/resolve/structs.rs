@@ -65,7 +65,12 @@ fn access_span(access: &ir::Access, guarded_span: Option<Span>) -> Option<Span> 
 }
 
 impl Resolver<'_> {
-    pub(super) fn lower_struct(&mut self, s: &ast::Struct, item_docs: Vec<String>, span: Span) -> ir::Struct {
+    pub(super) fn lower_struct(
+        &mut self,
+        s: &ast::Struct,
+        item_docs: Vec<String>,
+        span: Span,
+    ) -> ir::Struct {
         let name = s.name.name.as_str();
         let mut out = ir::Struct {
             name: name.to_owned(),
@@ -101,7 +106,12 @@ impl Resolver<'_> {
                         let facts = table.entry(f);
                         facts.field.docs.extend(member_docs.iter().cloned());
                         let Some(lock) = &lock else { continue };
-                        self.add_access(facts, f, ir::Access::Guarded { lock: lock.clone() }, member.span);
+                        self.add_access(
+                            facts,
+                            f,
+                            ir::Access::Guarded { lock: lock.clone() },
+                            member.span,
+                        );
                     }
                 }
                 MemberKind::Readonly(fields) | MemberKind::Lockless(fields) => {
@@ -144,11 +154,17 @@ impl Resolver<'_> {
                     facts.field.newtype = newtype;
                 }
                 MemberKind::Invariant(e) => invariants.push((e, member_docs, member.span)),
-                MemberKind::Rcu { name: f, target, updated_under } => {
+                MemberKind::Rcu {
+                    name: f,
+                    target,
+                    updated_under,
+                } => {
                     if !self.is_first_declaration(name, f) {
                         continue;
                     }
-                    let updated_under = updated_under.as_ref().and_then(|p| self.lock_path(p, Some(name)));
+                    let updated_under = updated_under
+                        .as_ref()
+                        .and_then(|p| self.lock_path(p, Some(name)));
                     out.rcu.push(ir::RcuPointer {
                         name: f.name.clone(),
                         target: ctype(target),
@@ -157,24 +173,45 @@ impl Resolver<'_> {
                         span: member.span,
                     });
                 }
-                MemberKind::DmaCoherent { name: f, elem, count } => {
+                MemberKind::DmaCoherent {
+                    name: f,
+                    elem,
+                    count,
+                } => {
                     if !self.is_first_declaration(name, f) {
                         continue;
                     }
-                    let count = count.as_ref().and_then(|c| self.lower_int_expr(c, &Scope::Struct(name)));
+                    let count = count
+                        .as_ref()
+                        .and_then(|c| self.lower_int_expr(c, &Scope::Struct(name)));
                     out.dma.push(ir::Dma {
                         name: f.name.clone(),
-                        mapping: ir::DmaMapping::Coherent { elem: ctype(elem), count },
+                        mapping: ir::DmaMapping::Coherent {
+                            elem: ctype(elem),
+                            count,
+                        },
                         docs: member_docs,
                         span: member.span,
                     });
                 }
-                MemberKind::DmaStreaming { name: f, direction, addr, len } => {
+                MemberKind::DmaStreaming {
+                    name: f,
+                    direction,
+                    addr,
+                    len,
+                } => {
                     if !self.is_first_declaration(name, f) {
                         continue;
                     }
-                    if let Some(mapping) = self.lower_streaming(f, direction, addr, len, member.span) {
-                        out.dma.push(ir::Dma { name: f.name.clone(), mapping, docs: member_docs, span: member.span });
+                    if let Some(mapping) =
+                        self.lower_streaming(f, direction, addr, len, member.span)
+                    {
+                        out.dma.push(ir::Dma {
+                            name: f.name.clone(),
+                            mapping,
+                            docs: member_docs,
+                            span: member.span,
+                        });
                     }
                 }
                 MemberKind::Embeds { name: f, ty } => {
@@ -187,11 +224,18 @@ impl Resolver<'_> {
                         });
                     }
                 }
-                MemberKind::List { name: f, entry, via, guarded_by } => {
+                MemberKind::List {
+                    name: f,
+                    entry,
+                    via,
+                    guarded_by,
+                } => {
                     if !self.is_first_declaration(name, f) {
                         continue;
                     }
-                    let guarded_by = guarded_by.as_ref().and_then(|p| self.lock_path(p, Some(name)));
+                    let guarded_by = guarded_by
+                        .as_ref()
+                        .and_then(|p| self.lock_path(p, Some(name)));
                     out.lists.push(ir::List {
                         name: f.name.clone(),
                         entry: ctype(entry),
@@ -201,11 +245,16 @@ impl Resolver<'_> {
                         span: member.span,
                     });
                 }
-                MemberKind::Refcount { name: f, kind, release } => {
+                MemberKind::Refcount {
+                    name: f,
+                    kind,
+                    release,
+                } => {
                     if !self.is_first_declaration(name, f) {
                         continue;
                     }
-                    if let Some(r) = self.lower_refcount(f, kind, release, member_docs, member.span) {
+                    if let Some(r) = self.lower_refcount(f, kind, release, member_docs, member.span)
+                    {
                         out.refcounts.push(r);
                     }
                 }
@@ -215,7 +264,9 @@ impl Resolver<'_> {
         out.fields = table.fields.into_iter().map(|f| f.field).collect();
         // Invariants last: which locks check them depends on every field's access.
         for (e, member_docs, span) in invariants {
-            if let Some(inv) = self.lower_invariant(e, &Scope::Struct(name), &out.fields, member_docs, span) {
+            if let Some(inv) =
+                self.lower_invariant(e, &Scope::Struct(name), &out.fields, member_docs, span)
+            {
                 out.invariants.push(inv);
             }
         }
@@ -225,15 +276,22 @@ impl Resolver<'_> {
     /// Whether this member is the one pass 1 recorded for its name (later ones were reported
     /// as duplicates there and are skipped here).
     fn is_first_declaration(&self, strukt: &str, name: &ast::Ident) -> bool {
-        self.names.structs.get(strukt).and_then(|s| s.declared.get(name.name.as_str())).map(|d| d.1)
+        self.names
+            .structs
+            .get(strukt)
+            .and_then(|s| s.declared.get(name.name.as_str()))
+            .map(|d| d.1)
             == Some(name.span)
     }
 
     /// Reports an access annotation on a member that declares something else (a lock, an RCU
     /// pointer, ...), whose own declaration already says how it is accessed.
     fn annotates_declared(&mut self, strukt: &str, field: &ast::Ident, annotation: &str) -> bool {
-        let Some(&(what, span)) =
-            self.names.structs.get(strukt).and_then(|s| s.declared.get(field.name.as_str()))
+        let Some(&(what, span)) = self
+            .names
+            .structs
+            .get(strukt)
+            .and_then(|s| s.declared.get(field.name.as_str()))
         else {
             return false;
         };
@@ -241,16 +299,27 @@ impl Resolver<'_> {
             Diagnostic::error(
                 Code::ConflictingAnnotations,
                 field.span,
-                format!("`{}` is {what}; it cannot also be `{annotation}`", field.name),
+                format!(
+                    "`{}` is {what}; it cannot also be `{annotation}`",
+                    field.name
+                ),
             )
             .with_label(format!("`{annotation}` here"))
             .with_secondary(span, format!("declared as {what} here"))
-            .with_note(format!("the declaration of {what} already says how it is accessed")),
+            .with_note(format!(
+                "the declaration of {what} already says how it is accessed"
+            )),
         );
         true
     }
 
-    fn add_access(&mut self, facts: &mut FieldFacts, f: &ast::Ident, access: ir::Access, member: Span) {
+    fn add_access(
+        &mut self,
+        facts: &mut FieldFacts,
+        f: &ast::Ident,
+        access: ir::Access,
+        member: Span,
+    ) {
         let previous = std::mem::replace(&mut facts.field.access, ir::Access::Plain);
         let previous_span = access_span(&previous, facts.guarded_span);
         let merged = match (&previous, &access) {
@@ -260,11 +329,17 @@ impl Resolver<'_> {
                 }
                 access
             }
-            (ir::Access::Guarded { lock: a }, ir::Access::Guarded { lock: b }) if a.owner == b.owner && a.lock == b.lock => {
+            (ir::Access::Guarded { lock: a }, ir::Access::Guarded { lock: b })
+                if a.owner == b.owner && a.lock == b.lock =>
+            {
                 self.error(
-                    Diagnostic::error(Code::DuplicateMember, f.span, format!("`{}` is guarded by `{}` twice", f.name, b.lock))
-                        .with_label("guarded again here")
-                        .with_secondary(previous_span.unwrap_or(a.span), "first guarded here"),
+                    Diagnostic::error(
+                        Code::DuplicateMember,
+                        f.span,
+                        format!("`{}` is guarded by `{}` twice", f.name, b.lock),
+                    )
+                    .with_label("guarded again here")
+                    .with_secondary(previous_span.unwrap_or(a.span), "first guarded here"),
                 );
                 previous
             }
@@ -283,9 +358,13 @@ impl Resolver<'_> {
             }
             (a, b) if std::mem::discriminant(a) == std::mem::discriminant(b) => {
                 self.error(
-                    Diagnostic::error(Code::DuplicateMember, f.span, format!("`{}` is `{}` twice", f.name, describe(b)))
-                        .with_label("again here")
-                        .with_secondary(previous_span.unwrap_or(f.span), "first here"),
+                    Diagnostic::error(
+                        Code::DuplicateMember,
+                        f.span,
+                        format!("`{}` is `{}` twice", f.name, describe(b)),
+                    )
+                    .with_label("again here")
+                    .with_secondary(previous_span.unwrap_or(f.span), "first here"),
                 );
                 previous
             }
@@ -295,7 +374,9 @@ impl Resolver<'_> {
                     ("readonly", _) | (_, "readonly") => {
                         "a readonly field is never written after publication, so it needs no lock and no READ_ONCE"
                     }
-                    _ => "a lockless field is accessed without its lock, with READ_ONCE/WRITE_ONCE; a guarded one only with its lock",
+                    _ => {
+                        "a lockless field is accessed without its lock, with READ_ONCE/WRITE_ONCE; a guarded one only with its lock"
+                    }
                 };
                 self.error(
                     Diagnostic::error(
@@ -319,8 +400,12 @@ impl Resolver<'_> {
         }
         let mut candidates: Vec<&str> = self.names.newtypes.keys().copied().collect();
         candidates.sort_unstable();
-        let mut d = Diagnostic::error(Code::UnknownNewtype, ty.span, format!("no newtype `{}` in this spec", ty.name))
-            .with_label("not a newtype");
+        let mut d = Diagnostic::error(
+            Code::UnknownNewtype,
+            ty.span,
+            format!("no newtype `{}` in this spec", ty.name),
+        )
+        .with_label("not a newtype");
         if let Some(s) = suggest(&ty.name, candidates) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if ir::IntType::ALL.iter().any(|(n, _)| *n == ty.name) {
@@ -341,20 +426,35 @@ impl Resolver<'_> {
         len: &Option<ast::Ident>,
         member: Span,
     ) -> Option<ir::DmaMapping> {
-        let dir = self.keyword(direction, ir::DmaDirection::ALL, Code::UnknownDmaDirection, "DMA direction");
+        let dir = self.keyword(
+            direction,
+            ir::DmaDirection::ALL,
+            Code::UnknownDmaDirection,
+            "DMA direction",
+        );
         let missing = |clause: &str, example: &str| {
             Diagnostic::error(
                 Code::MissingClause,
                 member,
-                format!("streaming DMA buffer `{}` has no `{clause}(..)` clause", f.name),
+                format!(
+                    "streaming DMA buffer `{}` has no `{clause}(..)` clause",
+                    f.name
+                ),
             )
             .with_label(format!("needs `{clause}(..)`"))
-            .with_help(format!("name the field that holds the {example}: `{clause}({}_{})`", f.name, if clause == "addr" { "dma" } else { "len" }))
+            .with_help(format!(
+                "name the field that holds the {example}: `{clause}({}_{})`",
+                f.name,
+                if clause == "addr" { "dma" } else { "len" }
+            ))
         };
-        let addr_missing = addr.is_none().then(|| missing("addr", "bus address (a dma_addr_t)"));
+        let addr_missing = addr
+            .is_none()
+            .then(|| missing("addr", "bus address (a dma_addr_t)"));
         let len_missing = len.is_none().then(|| missing("len", "mapped length"));
         let failed = addr_missing.is_some() || len_missing.is_some();
-        self.diags.extend(addr_missing.into_iter().chain(len_missing));
+        self.diags
+            .extend(addr_missing.into_iter().chain(len_missing));
         if failed {
             return None;
         }
@@ -373,12 +473,21 @@ impl Resolver<'_> {
         member_docs: Vec<String>,
         span: Span,
     ) -> Option<ir::Refcount> {
-        let kind = self.keyword(kind, ir::RefcountKind::ALL, Code::UnknownRefcountKind, "refcount kind")?;
+        let kind = self.keyword(
+            kind,
+            ir::RefcountKind::ALL,
+            Code::UnknownRefcountKind,
+            "refcount kind",
+        )?;
         if kind == ir::RefcountKind::Kref && release.is_none() {
             self.error(
-                Diagnostic::error(Code::MissingClause, span, format!("kref `{}` has no `release` function", f.name))
-                    .with_label("needs `release FUNCTION`")
-                    .with_note("kref_put calls the release function when the count reaches zero"),
+                Diagnostic::error(
+                    Code::MissingClause,
+                    span,
+                    format!("kref `{}` has no `release` function", f.name),
+                )
+                .with_label("needs `release FUNCTION`")
+                .with_note("kref_put calls the release function when the count reaches zero"),
             );
             return None;
         }
@@ -408,7 +517,14 @@ impl Resolver<'_> {
         if let Some(s) = suggest(&word.name, names.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
         }
-        d = d.with_note(format!("expected one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+        d = d.with_note(format!(
+            "expected one of {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
         self.error(d);
         None
     }
@@ -416,5 +532,9 @@ impl Resolver<'_> {
 
 /// A C type as named in the spec.
 pub(super) fn ctype(t: &ast::CType) -> ir::CType {
-    ir::CType { name: t.name.name.clone(), is_struct: t.is_struct, span: t.span }
+    ir::CType {
+        name: t.name.name.clone(),
+        is_struct: t.is_struct,
+        span: t.span,
+    }
 }
