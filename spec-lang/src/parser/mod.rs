@@ -55,12 +55,21 @@ fn syntax_error(
         ParseError::UnrecognizedToken {
             token: (l, token, r),
             expected,
-        } => Diagnostic::error(
-            Code::UnexpectedToken,
-            Span::new(file, l, r),
-            format!("unexpected {}", token.describe()),
-        )
-        .with_label(expected_list(&expected)),
+        } => {
+            let d = Diagnostic::error(
+                Code::UnexpectedToken,
+                Span::new(file, l, r),
+                format!("unexpected {}", token.describe()),
+            )
+            .with_label(expected_list(&expected));
+            // A closing brace is only unexpected where a list of members may end, if a doc
+            // comment just before it is waiting for the member it documents.
+            if token == Token::RBrace && !expected.iter().any(|e| e == "\"}\"") {
+                d.with_note("a `///` doc comment documents the member after it; remove it or write the member")
+            } else {
+                d
+            }
+        }
         ParseError::ExtraToken {
             token: (l, token, r),
         } => Diagnostic::error(
@@ -156,7 +165,10 @@ fn expected_list(expected: &[String]) -> String {
                 .to_owned(),
         );
     } else if has("`guarded_by`") && has("`invariant`") {
-        shown.push("a member (`lock`, `guarded_by`, `field`, `invariant`, `readonly`, `lockless`, `rcu`, `dma`, `embeds`, `list`, `refcount`) or `}`".to_owned());
+        let end = if has("`}`") { " or `}`" } else { "" };
+        shown.push(format!(
+            "a member (`lock`, `guarded_by`, `field`, `invariant`, `readonly`, `lockless`, `rcu`, `dma`, `embeds`, `list`, `refcount`){end}"
+        ));
     } else {
         shown = words;
     }
