@@ -122,41 +122,18 @@ fn expected_list(expected: &[String]) -> String {
     if has("identifier") && has("`order`") && has("`lock`") {
         // Every keyword is also a name here; list the non-name tokens and "a name".
         shown.push("a name".to_owned());
-        let keywords = [
-            "header",
-            "newtype",
-            "where",
-            "lock",
-            "guarded_by",
-            "field",
-            "invariant",
-            "readonly",
-            "lockless",
-            "rcu",
-            "updated_under",
-            "dma",
-            "coherent",
-            "streaming",
-            "addr",
-            "len",
-            "embeds",
-            "list",
-            "via",
-            "refcount",
-            "release",
-            "acquire",
-            "macro",
-            "ops",
-            "fn",
-            "context",
-            "may_sleep",
-            "requires",
-            "order",
-        ];
+        // Keywords are the quoted expected tokens that are words (`lock`), as opposed to
+        // punctuation (`;`); all but `struct` are acceptable here as names.
+        let is_keyword = |w: &str| {
+            w != "`struct`"
+                && w.strip_prefix('`')
+                    .and_then(|w| w.strip_suffix('`'))
+                    .is_some_and(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == '_'))
+        };
         shown.extend(
             words
                 .iter()
-                .filter(|w| *w != "identifier" && !keywords.iter().any(|k| **w == format!("`{k}`")))
+                .filter(|w| *w != "identifier" && !is_keyword(w))
                 .cloned(),
         );
     } else if has("`newtype`") && has("`order`") {
