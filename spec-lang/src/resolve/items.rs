@@ -427,9 +427,28 @@ impl Resolver<'_> {
                 }
                 FnClause::Requires(paths) => {
                     for path in paths {
-                        if let Some(r) = self.required_lock(path, &f.params, &f.name.name) {
-                            out.requires.push(r);
+                        let Some(r) = self.required_lock(path, &f.params, &f.name.name) else {
+                            continue;
+                        };
+                        let same =
+                            |o: &&ir::Requirement| o.param == r.param && o.lock.lock == r.lock.lock;
+                        if let Some(first) = out.requires.iter().find(same) {
+                            self.error(
+                                Diagnostic::error(
+                                    Code::ConflictingClauses,
+                                    path.span,
+                                    format!(
+                                        "`{}` requires `{}` twice",
+                                        f.name.name,
+                                        self.sources.snippet(path.span)
+                                    ),
+                                )
+                                .with_label("required again here")
+                                .with_secondary(first.lock.span, "first required here"),
+                            );
+                            continue;
                         }
+                        out.requires.push(r);
                     }
                 }
             }
