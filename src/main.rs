@@ -40,6 +40,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the model of the C headers a spec names (read through libclang) as JSON.
+    ///
+    /// The model holds the structs and unions (fields with C type, offset and bitfield width),
+    /// typedefs, enums, integer constants, macros and functions that the headers declare.
+    /// `header "x.h"` is found beside the spec, `header <x.h>` through the include paths in
+    /// the clang flags. Exits 1 when the spec has errors or the headers do not compile, 2 when
+    /// a file cannot be read or libclang cannot be loaded.
+    Headers {
+        /// The `.inv` file.
+        #[arg(value_name = "FILE.inv")]
+        file: PathBuf,
+        /// Flags for clang, after `--` (as with bindgen): `-I`, `-D`, `-include`, `-std`, ...
+        #[arg(last = true, value_name = "CLANG_ARGS")]
+        clang_args: Vec<String>,
+    },
     /// Print a spec's IR (the resolved spec every later phase reads) as JSON.
     ///
     /// Nothing is printed on stdout when the spec has errors; they go to stderr and the exit
@@ -78,6 +93,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::CheckSpec { files, format } => check_spec(&files, format, &mut out),
         Command::Ir { file } => ir(&file, &mut out),
+        Command::Headers { file, clang_args } => headers(&file, clang_args, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -220,6 +236,40 @@ fn ir(path: &PathBuf, out: &mut Output) -> Result<ExitCode, Fatal> {
             out.error("no IR: the spec has errors");
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+fn headers(path: &PathBuf, clang_args: Vec<String>, out: &mut Output) -> Result<ExitCode, Fatal> {
+    let mut sources = SourceMap::new();
+    let file = read(&mut sources, path)?;
+    let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
+    out.diagnostics(&sources, &diagnostics);
+    let Some(spec) = spec else {
+        out.error("the spec has errors; fix them first");
+        return Ok(ExitCode::from(1));
+    };
+    let beside = path.parent().unwrap_or(std::path::Path::new(""));
+    let request = invc_headers::Request {
+        headers: spec
+            .headers
+            .iter()
+            .map(|h| match h.system {
+                true => invc_headers::HeaderRef::System(h.path.clone()),
+                false => invc_headers::HeaderRef::File(beside.join(&h.path)),
+            })
+            .collect(),
+        clang_args,
+    };
+    match invc_headers::read(&request) {
+        Ok(model) => {
+            print_json(&model)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ invc_headers::HeaderError::DoNotParse(_)) => {
+            out.error(&e.to_string());
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(Fatal(e.to_string())),
     }
 }
 

@@ -155,3 +155,56 @@ fn non_utf8_input_is_an_error_not_a_panic() {
     );
     assert!(Path::new(&path).exists(), "input untouched");
 }
+
+#[test]
+fn headers_prints_the_model_of_the_specs_headers() {
+    let out = invc(&["headers", "examples/vnet/vnet.inv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["model_version"], 1);
+    assert_eq!(json["constants"]["VNET_RING_SIZE"], 256);
+    let fields: Vec<&str> = json["records"]["vnet_queue"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"num_free") && fields.contains(&"buf_dma"),
+        "{fields:?}"
+    );
+    assert_eq!(
+        json["records"]["vnet_queue"]["fields"][0]["ty"]["spelling"],
+        "spinlock_t"
+    );
+    assert!(
+        json["macros"].get("__x86_64__").is_none(),
+        "compiler macros are not the headers'"
+    );
+}
+
+#[test]
+fn headers_passes_clang_flags_and_reports_clang_errors() {
+    let spec = temp_spec("flags.inv", "header <missing_for_invc_test.h>;\n");
+    let out = invc(&["headers", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("'missing_for_invc_test.h' file not found"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let include = spec.parent().unwrap().join("inc");
+    std::fs::create_dir_all(&include).unwrap();
+    std::fs::write(
+        include.join("missing_for_invc_test.h"),
+        "#define FOUND_IT 7\n",
+    )
+    .unwrap();
+    let flag = format!("-I{}", include.display());
+    let out = invc(&["headers", spec.to_str().unwrap(), "--", &flag]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["constants"]["FOUND_IT"], 7);
+}

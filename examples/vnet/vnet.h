@@ -1,0 +1,50 @@
+/* vnet.h: the data structures of a small virtio-style network queue.
+ *
+ * Written for invc (not taken from the kernel). Kernel types are declared here in their
+ * userspace stand-in shape so the header parses on its own; the case study replaces these
+ * with the host shim's kernel headers. */
+#ifndef VNET_H
+#define VNET_H
+
+#define VNET_RING_SIZE 256
+
+typedef struct { unsigned int raw; } spinlock_t;
+typedef unsigned long long dma_addr_t;
+struct kref { int refcount; };
+struct list_head { struct list_head *next, *prev; };
+
+struct virtqueue { unsigned int num; void *priv; };
+struct vring_desc { unsigned long long addr; unsigned int len; unsigned short flags, next; };
+struct vnet_ops { int (*kick)(struct virtqueue *vq); };
+struct vnet_req { struct list_head node; void *data; unsigned int len; };
+
+struct vnet_queue {
+    spinlock_t lock;
+    unsigned int num_free;
+    unsigned short free_head, last_used;
+    unsigned int size, index;
+    int broken;
+    const struct vnet_ops *ops;
+    struct vring_desc *desc;
+    void *buf;
+    dma_addr_t buf_dma;
+    unsigned int buf_len;
+    struct virtqueue vq;
+    struct list_head pending;
+    struct kref ref;
+};
+
+struct vnet_dev { spinlock_t cfg_lock; struct vnet_queue *queues; };
+
+struct vnet_dev_ops {
+    int (*open)(struct vnet_dev *dev);
+    int (*xmit)(struct vnet_dev *dev, void *skb);
+    void (*stop)(struct vnet_dev *dev);
+};
+
+void vnet_queue_release(struct kref *ref);
+void vnet_interrupt(int irq, void *data);
+void vnet_refill(struct vnet_queue *q);
+void vnet_wait_idle(struct vnet_queue *q);
+
+#endif

@@ -1,0 +1,227 @@
+//! The header model: what the C headers of a spec declare, as plain data.
+//!
+//! Serializable so that it can be cached and dumped (`invc headers`). Maps are ordered, so
+//! the JSON is deterministic. Versioned by [`MODEL_VERSION`]; bump it on any change a reader
+//! of the JSON (or of a cache) could notice.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the model's JSON form.
+pub const MODEL_VERSION: u32 = 1;
+
+/// Everything the translation unit built from a spec's `header` items declares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeaderModel {
+    /// Always [`MODEL_VERSION`].
+    pub model_version: u32,
+    /// Structs and unions with a definition, by tag.
+    pub records: BTreeMap<String, Record>,
+    /// Typedefs, by name.
+    pub typedefs: BTreeMap<String, Typedef>,
+    /// Named enums, by tag.
+    pub enums: BTreeMap<String, Enum>,
+    /// Integer constants: enumerators (named and anonymous enums) and object-like macros
+    /// whose body evaluates to an integer.
+    pub constants: BTreeMap<String, i128>,
+    /// Every macro definition, by name.
+    pub macros: BTreeMap<String, Macro>,
+    /// Function declarations, by name.
+    pub functions: BTreeMap<String, Function>,
+}
+
+/// Where a declaration is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// The file, as clang names it.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// `struct` or `union`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A struct.
+    Struct,
+    /// A union.
+    Union,
+}
+
+/// A struct or union definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The tag.
+    pub name: String,
+    /// Struct or union.
+    pub kind: RecordKind,
+    /// Size in bytes, when complete.
+    pub size: Option<u64>,
+    /// Members in declaration order; anonymous struct/union members have `name: None` and
+    /// their own `members`.
+    pub fields: Vec<Field>,
+    /// Where it is defined.
+    pub location: Location,
+}
+
+impl Record {
+    /// Finds a field by name, looking through anonymous members as C does.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        fn find<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
+            fields.iter().find_map(|f| match &f.name {
+                Some(n) if n == name => Some(f),
+                None => find(&f.members, name),
+                Some(_) => None,
+            })
+        }
+        find(&self.fields, name)
+    }
+
+    /// Every field name reachable from this record, for "did you mean" suggestions.
+    pub fn field_names(&self) -> Vec<&str> {
+        fn walk<'a>(fields: &'a [Field], out: &mut Vec<&'a str>) {
+            for f in fields {
+                match &f.name {
+                    Some(n) => out.push(n),
+                    None => walk(&f.members, out),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.fields, &mut out);
+        out
+    }
+}
+
+/// A member of a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// The name; `None` for an anonymous struct or union member.
+    pub name: Option<String>,
+    /// Its type.
+    pub ty: CType,
+    /// Offset in bits from the start of the outermost named record (anonymous members are
+    /// looked through), when known.
+    pub offset_bits: Option<u64>,
+    /// Width of a bitfield.
+    pub bit_width: Option<u32>,
+    /// The members of an anonymous struct or union.
+    pub members: Vec<Field>,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// A C type, as written and as clang resolves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CType {
+    /// As written, e.g. `spinlock_t`.
+    pub spelling: String,
+    /// With typedefs resolved, e.g. `struct spinlock`.
+    pub canonical: String,
+    /// What kind of type it is, after typedefs.
+    pub shape: Shape,
+    /// Size in bytes, when complete.
+    pub size: Option<u64>,
+}
+
+/// The kinds of type a cross-check needs to tell apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Shape {
+    /// `void`.
+    Void,
+    /// `_Bool`.
+    Bool,
+    /// An integer or enum type.
+    Integer {
+        /// Whether it is signed.
+        signed: bool,
+    },
+    /// A floating-point type.
+    Float,
+    /// A pointer.
+    Pointer {
+        /// The canonical pointee type.
+        pointee: String,
+        /// Whether it points to a function.
+        to_function: bool,
+        /// The number of parameters, when it points to a function with a prototype.
+        params: Option<u32>,
+    },
+    /// A struct or union.
+    Record {
+        /// Its tag (empty for an anonymous record).
+        tag: String,
+    },
+    /// An array.
+    Array {
+        /// Element count, when constant.
+        len: Option<u64>,
+        /// The canonical element type.
+        element: String,
+    },
+    /// Anything else (function types, vectors, ...).
+    Other,
+}
+
+/// A typedef.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Typedef {
+    /// Its name.
+    pub name: String,
+    /// What it names.
+    pub underlying: CType,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// A named enum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enum {
+    /// Its tag.
+    pub name: String,
+    /// Its enumerators with their values, in order.
+    pub constants: Vec<(String, i128)>,
+    /// Where it is defined.
+    pub location: Location,
+}
+
+/// A macro definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Macro {
+    /// Its name.
+    pub name: String,
+    /// Whether it takes arguments.
+    pub function_like: bool,
+    /// Its value, for an object-like macro whose body is an integer expression.
+    pub value: Option<i128>,
+    /// Where it is defined.
+    pub location: Location,
+}
+
+/// A function declaration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Function {
+    /// Its name.
+    pub name: String,
+    /// Parameters in order.
+    pub params: Vec<Param>,
+    /// The return type.
+    pub returns: CType,
+    /// Whether it takes `...`.
+    pub variadic: bool,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// A function parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Param {
+    /// Its name, if the declaration gives one.
+    pub name: Option<String>,
+    /// Its type.
+    pub ty: CType,
+}
