@@ -93,6 +93,18 @@ impl Diagnostic {
         self
     }
 
+    /// Adds "did you mean `x`?" when one of `candidates` is close to `name`.
+    pub fn with_suggestion<'a>(
+        self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Diagnostic {
+        match suggest(name, candidates) {
+            Some(s) => self.with_help(format!("did you mean `{s}`?")),
+            None => self,
+        }
+    }
+
     /// The primary location.
     pub fn primary_span(&self) -> Span {
         self.labels

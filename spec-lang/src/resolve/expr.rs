@@ -12,7 +12,7 @@
 
 use super::Resolver;
 use crate::ast::{self, BinaryOp, ExprKind, UnaryOp};
-use crate::diagnostic::{Code, Diagnostic, suggest};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{self, Type};
 use crate::span::Span;
 
@@ -250,9 +250,7 @@ impl Resolver<'_> {
                         format!("cannot find `{}` in this newtype constraint", first.name),
                     )
                     .with_label("not `value` or a constant");
-                    if let Some(s) = suggest(&first.name, ["value"]) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
-                    }
+                    d = d.with_suggestion(&first.name, ["value"]);
                     d = d.with_note("a constraint sees `value` and C constants; without a header model, constants are the upper-case names");
                     self.error(d);
                     return None;
@@ -309,9 +307,7 @@ impl Resolver<'_> {
                 format!("unknown function `{}` in expression", callee.name),
             )
             .with_label("not a builtin");
-            if let Some(s) = suggest(&callee.name, names) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
+            d = d.with_suggestion(&callee.name, names);
             d = d.with_note(
                 "the builtins are `is_null(field)`, `is_power_of_two(x)` and `aligned(x, n)`",
             );

@@ -32,9 +32,7 @@ impl Resolver<'_> {
                 format!("a newtype wraps an integer type, not `{}`", n.base.name),
             )
             .with_label("not an integer type");
-            if let Some(s) = suggest(&n.base.name, names) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
+            d = d.with_suggestion(&n.base.name, names);
             d = d.with_note(
                 "the integer types are u8, u16, u32, u64, usize, i8, i16, i32, i64 and isize",
             );
@@ -180,9 +178,7 @@ impl Resolver<'_> {
                 format!("`{callee}` is not a macro contract invc knows"),
             )
             .with_label("unknown contract");
-            if let Some(s) = suggest(callee, CONTRACTS.iter().map(|c| c.0)) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
+            d = d.with_suggestion(callee, CONTRACTS.iter().map(|c| c.0));
             d = d.with_note(format!(
                 "the contracts are {}",
                 CONTRACTS
@@ -563,9 +559,7 @@ impl Resolver<'_> {
                             format!("no struct in this spec has a lock `{}`", lock.name),
                         )
                         .with_label("unknown lock");
-                        if let Some(s) = suggest(&lock.name, all) {
-                            d = d.with_help(format!("did you mean `{s}`?"));
-                        }
+                        d = d.with_suggestion(&lock.name, all);
                         self.error(d);
                         return None;
                     }

@@ -334,9 +334,7 @@ impl<'a> Resolver<'a> {
                         format!("no struct `{}` in this spec", strukt.name),
                     )
                     .with_label("not a struct of this spec");
-                    if let Some(s) = suggest(&strukt.name, candidates) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
-                    }
+                    d = d.with_suggestion(&strukt.name, candidates);
                     self.error(d);
                     return None;
                 };

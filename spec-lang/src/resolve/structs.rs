@@ -514,9 +514,7 @@ impl Resolver<'_> {
         let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
         let mut d = Diagnostic::error(code, word.span, format!("unknown {what} `{}`", word.name))
             .with_label(format!("not a {what}"));
-        if let Some(s) = suggest(&word.name, names.iter().copied()) {
-            d = d.with_help(format!("did you mean `{s}`?"));
-        }
+        d = d.with_suggestion(&word.name, names.iter().copied());
         d = d.with_note(format!(
             "expected one of {}",
             names
