@@ -27,14 +27,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse and resolve specs; report every error in them.
+    /// Parse and resolve specs, cross-check them against their C headers; report every error.
     ///
-    /// Exits 0 when every spec is clean, 1 when any has errors, 2 when a file cannot be read.
+    /// The headers a spec names are read through libclang (`header "x.h"` beside the spec,
+    /// `header <x.h>` through the include paths); clang flags go after `--`, as with bindgen.
+    /// Exits 0 when every spec is clean, 1 when any has errors, 2 when a file cannot be read
+    /// or libclang cannot be loaded.
     #[command(name = "check-spec")]
     CheckSpec {
         /// The `.inv` files to check.
         #[arg(required = true, value_name = "FILE.inv")]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        headers: HeaderOptions,
         /// How to print diagnostics: `human` (rustc-like, on stderr) or `json` (an array on
         /// stdout, each with severity, code, message, file, line and column).
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -63,7 +68,27 @@ enum Command {
         /// The `.inv` file.
         #[arg(value_name = "FILE.inv")]
         file: PathBuf,
+        #[command(flatten)]
+        headers: HeaderOptions,
     },
+}
+
+/// How the C headers a spec names are read.
+#[derive(clap::Args)]
+struct HeaderOptions {
+    /// Do not read the headers: skip the cross-check and take C names as given (for machines
+    /// without libclang).
+    #[arg(long)]
+    no_headers: bool,
+    /// Flags for clang, after `--` (as with bindgen): `-I`, `-D`, `-include`, `-std`, ...
+    #[arg(last = true, value_name = "CLANG_ARGS")]
+    clang_args: Vec<String>,
+}
+
+impl HeaderOptions {
+    fn clang_args(&self) -> Option<&[String]> {
+        (!self.no_headers).then_some(self.clang_args.as_slice())
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -91,8 +116,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Output::new(cli.color);
     let result = match cli.command {
-        Command::CheckSpec { files, format } => check_spec(&files, format, &mut out),
-        Command::Ir { file } => ir(&file, &mut out),
+        Command::CheckSpec {
+            files,
+            format,
+            headers,
+        } => check_spec(&files, format, &headers, &mut out),
+        Command::Ir { file, headers } => ir(&file, &headers, &mut out),
         Command::Headers { file, clang_args } => headers(&file, clang_args, &mut out),
     };
     match result {
@@ -147,7 +176,23 @@ fn read(sources: &mut SourceMap, path: &PathBuf) -> Result<invc_spec_lang::FileI
         .map_err(|e| Fatal(e.to_string()))
 }
 
-fn check_spec(files: &[PathBuf], format: Format, out: &mut Output) -> Result<ExitCode, Fatal> {
+/// Checks one spec, with its headers unless told not to.
+fn check_one(
+    sources: &mut SourceMap,
+    file: invc_spec_lang::FileId,
+    path: &std::path::Path,
+    headers: Option<&[String]>,
+) -> Result<invc_headers::Checked, Fatal> {
+    invc_headers::check_spec(sources, file, path, headers)
+        .map_err(|e| Fatal(format!("{e}\n(`--no-headers` checks the spec alone)")))
+}
+
+fn check_spec(
+    files: &[PathBuf],
+    format: Format,
+    headers: &HeaderOptions,
+    out: &mut Output,
+) -> Result<ExitCode, Fatal> {
     let mut sources = SourceMap::new();
     let mut all = Vec::new();
     let mut unreadable = false;
@@ -162,7 +207,8 @@ fn check_spec(files: &[PathBuf], format: Format, out: &mut Output) -> Result<Exi
                 continue;
             }
         };
-        let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
+        let checked = check_one(&mut sources, file, path, headers.clang_args())?;
+        let (spec, diagnostics) = (checked.spec, checked.diagnostics);
         errors += diagnostics
             .iter()
             .filter(|d| d.severity == invc_spec_lang::Severity::Error)
@@ -222,12 +268,12 @@ fn summary(spec: &invc_spec_lang::ir::Spec) -> String {
     }
 }
 
-fn ir(path: &PathBuf, out: &mut Output) -> Result<ExitCode, Fatal> {
+fn ir(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
     let mut sources = SourceMap::new();
     let file = read(&mut sources, path)?;
-    let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
-    out.diagnostics(&sources, &diagnostics);
-    match spec {
+    let checked = check_one(&mut sources, file, path, headers.clang_args())?;
+    out.diagnostics(&sources, &checked.diagnostics);
+    match checked.spec {
         Some(spec) => {
             print_json(&spec)?;
             Ok(ExitCode::SUCCESS)

@@ -52,6 +52,48 @@ fn check_spec_reports_errors_in_every_file_and_exits_1() {
 }
 
 #[test]
+fn check_spec_cross_checks_the_headers_unless_told_not_to() {
+    let spec = temp_spec(
+        "x.inv",
+        "header \"x.h\";\nstruct s {\n    readonly cuont;\n    invariant cuont < LIMIT;\n}\n",
+    );
+    let header = spec.with_file_name("x.h");
+    std::fs::write(&header, "#define LIMIT 4\nstruct s { int count; };\n").unwrap();
+    let out = invc(&["check-spec", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error[E0035]: struct `s` has no field `cuont`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `count`?"), "{stderr}");
+    assert!(
+        stderr.contains("x.h:2:8"),
+        "the header line is shown: {stderr}"
+    );
+
+    let out = invc(&["check-spec", "--no-headers", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // Flags after `--` reach clang.
+    std::fs::write(
+        &header,
+        "#ifdef WANT_CUONT\n#define LIMIT 4\nstruct s { int cuont; };\n#endif\n",
+    )
+    .unwrap();
+    assert_eq!(
+        invc(&["check-spec", spec.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
+    let out = invc(&["check-spec", spec.to_str().unwrap(), "--", "-DWANT_CUONT"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ir = invc(&["ir", spec.to_str().unwrap(), "--", "-DWANT_CUONT"]);
+    let json: serde_json::Value = serde_json::from_slice(&ir.stdout).unwrap();
+    let rhs = &json["structs"][0]["invariants"][0]["expr"]["rhs"];
+    assert_eq!(rhs["value"], 4, "constants get their values: {rhs}");
+}
+
+#[test]
 fn check_spec_json_is_an_array_on_stdout() {
     let bad = temp_spec("json.inv", "fn f(a) requires b.lock;\n");
     let out = invc(&["check-spec", "--format", "json", bad.to_str().unwrap()]);

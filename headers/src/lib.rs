@@ -3,13 +3,18 @@
 //! functions), read through libclang.
 //!
 //! libclang is loaded at run time, so invc builds without it and says how to install it when
-//! a header must be read. This crate knows nothing of the `.inv` language: the CLI builds a
-//! [`Request`] from a spec's `header` items, and resolution asks the model questions through
-//! `invc_spec_lang::resolve::HeaderFacts`.
+//! a header must be read. The model and its reader know nothing of the `.inv` language: the
+//! CLI builds a [`Request`] from a spec's `header` items. Two pieces connect them: the model
+//! answers resolution's questions (`invc_spec_lang::resolve::HeaderFacts`), and
+//! [`crosscheck`] compares the resolved IR with the model.
 
+mod check;
+mod crosscheck;
 mod macro_value;
 mod model;
 mod read;
 
+pub use check::{Checked, check_spec};
+pub use crosscheck::crosscheck;
 pub use model::*;
-pub use read::{ClangDiagnostic, HeaderError, HeaderRef, Request, read};
+pub use read::{ClangDiagnostic, HeaderError, HeaderRef, Request, TU_NAME, read};

@@ -71,8 +71,9 @@ impl std::error::Error for HeaderError {}
 /// libclang allows one `Clang` per process; reads from several threads take turns.
 static CLANG: Mutex<()> = Mutex::new(());
 
-/// The file name of the generated translation unit; it exists only in memory.
-const TU_NAME: &str = "invc-headers.c";
+/// The file name of the generated translation unit; it exists only in memory. Its line N
+/// includes the spec's N-th header, so clang's errors there name the header item at fault.
+pub const TU_NAME: &str = "invc-headers.c";
 
 /// Parses the headers and builds their model.
 pub fn read(request: &Request) -> Result<HeaderModel, HeaderError> {

@@ -155,6 +155,14 @@ impl SourceMap {
         self.file(span.file).text.get(span.range()).unwrap_or("")
     }
 
+    /// The byte offset of a 1-based line and column (columns as clang counts them: bytes).
+    pub fn offset_of(&self, file: FileId, line: u32, column: u32) -> Option<u32> {
+        let f = self.files.get(file.0 as usize)?;
+        let start = *f.line_starts.get((line as usize).checked_sub(1)?)?;
+        let offset = start + (column as usize).saturating_sub(1);
+        (offset <= f.text.len()).then_some(offset as u32)
+    }
+
     /// The 1-based line and column where a byte offset lies.
     pub fn line_col(&self, file: FileId, offset: u32) -> LineCol {
         let f = self.file(file);

@@ -44,7 +44,8 @@ fn every_code_has_a_fixture() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    for code in Code::ALL {
+    // Cross-check codes need a C header too; `headers/tests/crosscheck/` holds theirs.
+    for code in Code::ALL.iter().filter(|c| !c.needs_header()) {
         assert!(
             names.iter().any(|n| n.starts_with(code.as_str())),
             "no fixture in tests/diagnostics/ triggers {code} ({})",

@@ -21,6 +21,12 @@ macro_rules! codes {
                 match self { $(Code::$variant => $code,)* }
             }
 
+            /// Whether the code comes from the cross-check against C headers (its examples
+            /// need a header as well as a spec).
+            pub fn needs_header(self) -> bool {
+                self >= Code::UnknownCStruct && self <= Code::HeadersDoNotCompile
+            }
+
             /// A short title, as used in the error index.
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => $title,)* }
@@ -92,6 +98,32 @@ codes! {
     MalformedLockPath = "E0032", "malformed lock path";
     /// A name that is not in scope where it is used.
     UnknownName = "E0033", "name not in scope";
+    /// A spec struct the C headers do not define.
+    UnknownCStruct = "E0034", "struct not in the headers";
+    /// A field the C struct does not have.
+    UnknownCField = "E0035", "field not in the C struct";
+    /// A `lock` whose C field is not of that lock kind.
+    LockTypeMismatch = "E0036", "lock field of the wrong C type";
+    /// An `rcu` member whose C field is not a pointer.
+    RcuNotPointer = "E0037", "rcu member is not a pointer";
+    /// A `dma` member whose C fields do not fit (buffer not a pointer, address not `dma_addr_t`).
+    DmaTypeMismatch = "E0038", "dma member of the wrong C type";
+    /// An `embeds` member whose C field is not of the named struct type.
+    EmbedTypeMismatch = "E0039", "embedded member of the wrong C type";
+    /// A `list` whose head or link is not a `struct list_head`.
+    ListTypeMismatch = "E0040", "list member of the wrong C type";
+    /// A `refcount` of the wrong C type, or whose release function is not declared.
+    RefcountMismatch = "E0041", "refcount does not fit the headers";
+    /// A newtype whose base type is not as wide as the C field it is used on.
+    NewtypeWidthMismatch = "E0042", "newtype width differs from the field";
+    /// A name in an expression that is neither a field nor a C constant.
+    UnknownConstant = "E0043", "unknown C constant";
+    /// An `ops` member that is not a function pointer of that arity in the C struct.
+    OpsMismatch = "E0044", "ops member does not fit the headers";
+    /// A `fn` the headers do not declare, or declare with another arity.
+    FunctionMismatch = "E0045", "function does not fit the headers";
+    /// The headers a spec names do not compile with the given clang flags.
+    HeadersDoNotCompile = "E0046", "headers do not compile";
 }
 
 impl std::fmt::Display for Code {
