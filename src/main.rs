@@ -56,9 +56,8 @@ enum Command {
         /// The `.inv` file.
         #[arg(value_name = "FILE.inv")]
         file: PathBuf,
-        /// Flags for clang, after `--` (as with bindgen): `-I`, `-D`, `-include`, `-std`, ...
-        #[arg(last = true, value_name = "CLANG_ARGS")]
-        clang_args: Vec<String>,
+        #[command(flatten)]
+        clang: ClangOptions,
     },
     /// Print a spec's IR (the resolved spec every later phase reads) as JSON.
     ///
@@ -73,21 +72,58 @@ enum Command {
     },
 }
 
-/// How the C headers a spec names are read.
+/// Whether and how the C headers a spec names are read.
 #[derive(clap::Args)]
 struct HeaderOptions {
     /// Do not read the headers: skip the cross-check and take C names as given (for machines
     /// without libclang).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["compile_commands", "no_cache", "clang_args"])]
     no_headers: bool,
+    #[command(flatten)]
+    clang: ClangOptions,
+}
+
+/// How the C headers a spec names are read.
+#[derive(clap::Args)]
+struct ClangOptions {
+    /// Take clang flags from the entry of the spec's C source (`vnet.inv` takes `vnet.c`'s)
+    /// in this `compile_commands.json` (or the one in this folder).
+    #[arg(long, value_name = "PATH")]
+    compile_commands: Option<PathBuf>,
+    /// Read the headers even if a cached model of them is fresh, and do not store one. The
+    /// cache is in $INVC_CACHE_DIR, else $XDG_CACHE_HOME/invc, else ~/.cache/invc.
+    #[arg(long)]
+    no_cache: bool,
     /// Flags for clang, after `--` (as with bindgen): `-I`, `-D`, `-include`, `-std`, ...
+    /// They come after those of `--compile-commands` and of an `invc.toml` beside the spec
+    /// or above it (`[clang] args = [...]`).
     #[arg(last = true, value_name = "CLANG_ARGS")]
     clang_args: Vec<String>,
 }
 
 impl HeaderOptions {
-    fn clang_args(&self) -> Option<&[String]> {
-        (!self.no_headers).then_some(self.clang_args.as_slice())
+    /// How to read the headers of the spec at `spec`; `None` with `--no-headers`.
+    fn for_spec(&self, spec: &std::path::Path) -> Result<Option<invc_headers::ReadOptions>, Fatal> {
+        match self.no_headers {
+            true => Ok(None),
+            false => self.clang.for_spec(spec).map(Some),
+        }
+    }
+}
+
+impl ClangOptions {
+    fn for_spec(&self, spec: &std::path::Path) -> Result<invc_headers::ReadOptions, Fatal> {
+        let flags =
+            invc_headers::clang_args(spec, self.compile_commands.as_deref(), &self.clang_args)
+                .map_err(|e| Fatal(e.to_string()))?;
+        let cache = match self.no_cache {
+            true => None,
+            false => invc_headers::Cache::default_dir().map(invc_headers::Cache::at),
+        };
+        Ok(invc_headers::ReadOptions {
+            clang_args: flags.args,
+            cache,
+        })
     }
 }
 
@@ -122,7 +158,7 @@ fn main() -> ExitCode {
             headers,
         } => check_spec(&files, format, &headers, &mut out),
         Command::Ir { file, headers } => ir(&file, &headers, &mut out),
-        Command::Headers { file, clang_args } => headers(&file, clang_args, &mut out),
+        Command::Headers { file, clang } => headers(&file, &clang, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -181,9 +217,10 @@ fn check_one(
     sources: &mut SourceMap,
     file: invc_spec_lang::FileId,
     path: &std::path::Path,
-    headers: Option<&[String]>,
+    headers: &HeaderOptions,
 ) -> Result<invc_headers::Checked, Fatal> {
-    invc_headers::check_spec(sources, file, path, headers)
+    let options = headers.for_spec(path)?;
+    invc_headers::check_spec(sources, file, path, options.as_ref())
         .map_err(|e| Fatal(format!("{e}\n(`--no-headers` checks the spec alone)")))
 }
 
@@ -207,7 +244,7 @@ fn check_spec(
                 continue;
             }
         };
-        let checked = check_one(&mut sources, file, path, headers.clang_args())?;
+        let checked = check_one(&mut sources, file, path, headers)?;
         let (spec, diagnostics) = (checked.spec, checked.diagnostics);
         errors += diagnostics
             .iter()
@@ -271,7 +308,7 @@ fn summary(spec: &invc_spec_lang::ir::Spec) -> String {
 fn ir(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
     let mut sources = SourceMap::new();
     let file = read(&mut sources, path)?;
-    let checked = check_one(&mut sources, file, path, headers.clang_args())?;
+    let checked = check_one(&mut sources, file, path, headers)?;
     out.diagnostics(&sources, &checked.diagnostics);
     match checked.spec {
         Some(spec) => {
@@ -285,7 +322,7 @@ fn ir(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitC
     }
 }
 
-fn headers(path: &PathBuf, clang_args: Vec<String>, out: &mut Output) -> Result<ExitCode, Fatal> {
+fn headers(path: &PathBuf, clang: &ClangOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
     let mut sources = SourceMap::new();
     let file = read(&mut sources, path)?;
     let (spec, diagnostics) = invc_spec_lang::check(&sources, file, None);
@@ -295,19 +332,13 @@ fn headers(path: &PathBuf, clang_args: Vec<String>, out: &mut Output) -> Result<
         return Ok(ExitCode::from(1));
     };
     let beside = path.parent().unwrap_or(std::path::Path::new(""));
-    let request = invc_headers::Request {
-        headers: spec
-            .headers
-            .iter()
-            .map(|h| match h.system {
-                true => invc_headers::HeaderRef::System(h.path.clone()),
-                false => invc_headers::HeaderRef::File(beside.join(&h.path)),
-            })
-            .collect(),
-        clang_args,
-    };
-    match invc_headers::read(&request) {
-        Ok(model) => {
+    let refs = spec
+        .headers
+        .iter()
+        .map(|h| invc_headers::HeaderRef::of(h.system, &h.path, beside))
+        .collect();
+    match clang.for_spec(path)?.read(refs) {
+        Ok((model, _)) => {
             print_json(&model)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -9,6 +9,11 @@ fn invc(args: &[&str]) -> Output {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        // Cached header models go to the build folder, not the user's cache.
+        .env(
+            "INVC_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/invc-cache"),
+        )
         .output()
         .expect("failed to run invc")
 }
@@ -91,6 +96,107 @@ fn check_spec_cross_checks_the_headers_unless_told_not_to() {
     let json: serde_json::Value = serde_json::from_slice(&ir.stdout).unwrap();
     let rhs = &json["structs"][0]["invariants"][0]["expr"]["rhs"];
     assert_eq!(rhs["value"], 4, "constants get their values: {rhs}");
+}
+
+#[test]
+fn clang_flags_come_from_invc_toml_and_compile_commands() {
+    let spec = temp_spec(
+        "sources.inv",
+        "header \"sources.h\";\nstruct s {\n    readonly cuont;\n}\n",
+    );
+    let dir = spec.parent().unwrap();
+    std::fs::write(
+        dir.join("sources.h"),
+        "#ifdef WANT_CUONT\nstruct s { int cuont; };\n#endif\n",
+    )
+    .unwrap();
+    let spec = spec.to_str().unwrap();
+    assert_eq!(invc(&["check-spec", spec]).status.code(), Some(1));
+
+    std::fs::write(
+        dir.join("invc.toml"),
+        "[clang]\nargs = [\"-DWANT_CUONT\"]\n",
+    )
+    .unwrap();
+    let out = invc(&["check-spec", spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Command-line flags come last, so they can undo the file's.
+    let out = invc(&["check-spec", spec, "--", "-UWANT_CUONT"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+
+    std::fs::write(dir.join("invc.toml"), "[clang]\nargs = -D\n").unwrap();
+    let out = invc(&["check-spec", spec]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("invc.toml:2:8: "), "{stderr}");
+    std::fs::remove_file(dir.join("invc.toml")).unwrap();
+
+    let db = dir.join("compile_commands.json");
+    std::fs::write(
+        &db,
+        format!(
+            r#"[{{"directory": "{}", "file": "sources.c", "arguments": ["cc", "-DWANT_CUONT", "-c", "sources.c"]}}]"#,
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let out = invc(&[
+        "check-spec",
+        spec,
+        "--compile-commands",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = invc(&[
+        "check-spec",
+        spec,
+        "--compile-commands",
+        "/nonexistent/db.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/nonexistent/db.json: cannot read"));
+    let out = invc(&[
+        "check-spec",
+        spec,
+        "--no-headers",
+        "--compile-commands",
+        "x",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "conflicting options are a usage error"
+    );
+}
+
+#[test]
+fn a_second_run_reuses_the_cached_header_model() {
+    let spec = temp_spec(
+        "cached.inv",
+        "header \"cached.h\";\nstruct s { readonly n; }\n",
+    );
+    let header = spec.with_file_name("cached.h");
+    std::fs::write(&header, "struct s { int n; };\n").unwrap();
+    let cache = spec.with_file_name("cache");
+    let run = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_invc"));
+        command
+            .args(["check-spec", spec.to_str().unwrap()])
+            .args(extra)
+            .env("INVC_CACHE_DIR", &cache);
+        command.output().unwrap()
+    };
+    assert_eq!(run(&[]).status.code(), Some(0));
+    let entries = || std::fs::read_dir(&cache).map_or(0, |d| d.count());
+    assert_eq!(entries(), 1, "the first run stores the model");
+    assert_eq!(run(&[]).status.code(), Some(0));
+    // A changed header is read again, not taken from the cache.
+    std::fs::write(&header, "struct s { int m; };\n").unwrap();
+    assert_eq!(run(&[]).status.code(), Some(1));
+    std::fs::remove_dir_all(&cache).unwrap();
+    assert_eq!(run(&["--no-cache"]).status.code(), Some(1));
+    assert_eq!(entries(), 0, "--no-cache stores nothing");
 }
 
 #[test]
@@ -203,7 +309,13 @@ fn headers_prints_the_model_of_the_specs_headers() {
     let out = invc(&["headers", "examples/vnet/vnet.inv"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["model_version"], 1);
+    assert_eq!(json["model_version"], invc_headers::MODEL_VERSION);
+    let inputs = json["inputs"].as_array().unwrap();
+    assert!(
+        inputs
+            .iter()
+            .any(|i| i.as_str().unwrap().ends_with("examples/vnet/vnet.h"))
+    );
     assert_eq!(json["constants"]["VNET_RING_SIZE"], 256);
     let fields: Vec<&str> = json["records"]["vnet_queue"]["fields"]
         .as_array()

@@ -1,7 +1,9 @@
 //! `check-spec` with headers: parse once, read the headers the spec names, resolve with the
 //! model's facts (so constants get their values), then cross-check the IR with the model.
 
-use crate::{HeaderError, HeaderModel, HeaderRef, Request, TU_NAME, crosscheck, read};
+use crate::{
+    Cache, Freshness, HeaderError, HeaderModel, HeaderRef, Request, TU_NAME, crosscheck, read,
+};
 use invc_spec_lang::ast::ItemKind;
 use invc_spec_lang::diagnostic::{Code, Diagnostic, has_errors};
 use invc_spec_lang::resolve::HeaderFacts;
@@ -16,16 +18,45 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// The header model, when headers were read.
     pub model: Option<HeaderModel>,
+    /// Whether the model came from the cache, when a cache was used.
+    pub freshness: Option<Freshness>,
+}
+
+/// How to read a spec's headers.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Flags for clang (see [`crate::clang_args`] for where they come from).
+    pub clang_args: Vec<String>,
+    /// Where to keep models between runs; `None` reads the headers every time.
+    pub cache: Option<Cache>,
+}
+
+impl ReadOptions {
+    /// Reads the model of `headers` with these flags, through the cache if there is one
+    /// (then also saying whether the cached model was fresh).
+    pub fn read(
+        &self,
+        headers: Vec<HeaderRef>,
+    ) -> Result<(HeaderModel, Option<Freshness>), HeaderError> {
+        let request = Request {
+            headers,
+            clang_args: self.clang_args.clone(),
+        };
+        match &self.cache {
+            Some(cache) => cache.read(&request).map(|(m, f)| (m, Some(f))),
+            None => read(&request).map(|m| (m, None)),
+        }
+    }
 }
 
 /// Checks spec `file` (whose path is `path`, for finding `header "x.h"` beside it). With
-/// `clang_args` of `None`, headers are not read and names are taken as given. Fails only when
+/// `options` of `None`, headers are not read and names are taken as given. Fails only when
 /// libclang cannot be used at all.
 pub fn check_spec(
     sources: &mut SourceMap,
     file: FileId,
     path: &Path,
-    clang_args: Option<&[String]>,
+    options: Option<&ReadOptions>,
 ) -> Result<Checked, HeaderError> {
     let (tree, mut diagnostics) = parser::parse(file, sources.file(file).text());
     let beside = path.parent().unwrap_or(Path::new(""));
@@ -38,19 +69,14 @@ pub fn check_spec(
         })
         .collect();
     let mut model = None;
-    if let (Some(args), false) = (clang_args, headers.is_empty()) {
-        let request = Request {
-            headers: headers
-                .iter()
-                .map(|(h, _)| match h.system {
-                    true => HeaderRef::System(h.path.clone()),
-                    false => HeaderRef::File(beside.join(&h.path)),
-                })
-                .collect(),
-            clang_args: args.to_vec(),
-        };
-        match read(&request) {
-            Ok(m) => model = Some(m),
+    let mut freshness = None;
+    if let (Some(options), false) = (options, headers.is_empty()) {
+        let refs = headers
+            .iter()
+            .map(|(h, _)| HeaderRef::of(h.system, &h.path, beside))
+            .collect();
+        match options.read(refs) {
+            Ok((m, fresh)) => (model, freshness) = (Some(m), fresh),
             Err(HeaderError::DoNotParse(errors)) => {
                 // An error on line N of the generated unit is in (or included by) header N.
                 let culprit = errors
@@ -95,5 +121,6 @@ pub fn check_spec(
         spec,
         diagnostics,
         model,
+        freshness,
     })
 }

@@ -8,13 +8,17 @@
 //! answers resolution's questions (`invc_spec_lang::resolve::HeaderFacts`), and
 //! [`crosscheck`] compares the resolved IR with the model.
 
+mod cache;
 mod check;
 mod crosscheck;
+mod flags;
 mod macro_value;
 mod model;
 mod read;
 
-pub use check::{Checked, check_spec};
+pub use cache::{Cache, Freshness};
+pub use check::{Checked, ReadOptions, check_spec};
 pub use crosscheck::crosscheck;
+pub use flags::{CONFIG_NAME, ClangArgs, FlagsError, clang_args};
 pub use model::*;
 pub use read::{ClangDiagnostic, HeaderError, HeaderRef, Request, TU_NAME, read};

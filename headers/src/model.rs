@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The version of the model's JSON form.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 /// Everything the translation unit built from a spec's `header` items declares.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,9 @@ pub struct HeaderModel {
     pub macros: BTreeMap<String, Macro>,
     /// Function declarations, by name.
     pub functions: BTreeMap<String, Function>,
+    /// Every file the model was read from (the headers, what they include, and files given
+    /// with `-include`), sorted. The model cache checks their contents before reuse.
+    pub inputs: Vec<String>,
 }
 
 /// Where a declaration is.

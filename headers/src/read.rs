@@ -4,7 +4,7 @@
 use crate::macro_value;
 use crate::model::*;
 use clang::{Clang, Entity, EntityKind, Index, TypeKind, Unsaved};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -15,6 +15,17 @@ pub enum HeaderRef {
     File(PathBuf),
     /// `header <linux/fs.h>`: found through the include paths in the clang flags.
     System(String),
+}
+
+impl HeaderRef {
+    /// The header of a `header` item: `<name>` (`system`) through the include paths, else
+    /// `"name"` beside the spec, whose folder is `beside`.
+    pub fn of(system: bool, name: &str, beside: &std::path::Path) -> HeaderRef {
+        match system {
+            true => HeaderRef::System(name.to_owned()),
+            false => HeaderRef::File(beside.join(name)),
+        }
+    }
 }
 
 /// What to read.
@@ -123,10 +134,25 @@ pub fn read(request: &Request) -> Result<HeaderModel, HeaderError> {
         constants: BTreeMap::new(),
         macros: BTreeMap::new(),
         functions: BTreeMap::new(),
+        inputs: Vec::new(),
     };
+    let mut inputs = BTreeSet::new();
     for entity in tu.get_entity().get_children() {
+        // Inclusions name every header read; a file given with `-include` has no inclusion
+        // directive, but its macros and declarations say where they come from.
+        let file = match entity.get_kind() {
+            EntityKind::InclusionDirective => entity.get_file().map(|f| f.get_path()),
+            _ => entity
+                .get_location()
+                .and_then(|l| l.get_file_location().file)
+                .map(|f| f.get_path()),
+        };
+        if let Some(file) = file.filter(|f| f.as_os_str() != TU_NAME) {
+            inputs.insert(file.display().to_string());
+        }
         visit(entity, &mut model);
     }
+    model.inputs = inputs.into_iter().collect();
     Ok(model)
 }
 

@@ -3,7 +3,7 @@
 //! `// expect:` first line; none for a clean spec), and its rendered diagnostics, which point
 //! into both the spec and the header, are snapshot-tested with the input.
 
-use invc_headers::check_spec;
+use invc_headers::{ReadOptions, check_spec};
 use invc_spec_lang::{Code, SourceMap};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -27,7 +27,7 @@ fn every_spec_reports_its_codes() {
         let name = path.file_name().unwrap().to_str().unwrap();
         let mut sources = SourceMap::new();
         let file = sources.add(name, text.clone()).unwrap();
-        let checked = check_spec(&mut sources, file, path, Some(&[])).unwrap();
+        let checked = check_spec(&mut sources, file, path, Some(&ReadOptions::default())).unwrap();
         let got: BTreeSet<String> = checked
             .diagnostics
             .iter()
@@ -74,7 +74,7 @@ fn constants_resolve_to_their_values_in_the_ir() {
     let file = sources
         .add("clean.inv", std::fs::read_to_string(&path).unwrap())
         .unwrap();
-    let checked = check_spec(&mut sources, file, &path, Some(&[])).unwrap();
+    let checked = check_spec(&mut sources, file, &path, Some(&ReadOptions::default())).unwrap();
     let json = serde_json::to_string(&checked.spec.unwrap()).unwrap();
     assert!(
         json.contains(r#""kind":"constant","name":"QUEUE_SIZE","value":64"#),

@@ -2,7 +2,7 @@
 //! `struct super_block`) checked against the distribution's configured kernel headers with the
 //! kernel's own clang flags. `.ci/run` installs the headers (Debian: `linux-headers-amd64`).
 
-use invc_headers::check_spec;
+use invc_headers::{Cache, Freshness, ReadOptions, check_spec};
 use invc_spec_lang::{Code, SourceMap};
 use std::path::{Path, PathBuf};
 
@@ -106,10 +106,18 @@ fn kernel_flags() -> Vec<String> {
 }
 
 fn check(text: &str) -> invc_headers::Checked {
+    check_with(text, None)
+}
+
+fn check_with(text: &str, cache: Option<Cache>) -> invc_headers::Checked {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/kernel/fs.inv");
     let mut sources = SourceMap::new();
     let file = sources.add("fs.inv", text).unwrap();
-    let checked = check_spec(&mut sources, file, &path, Some(&kernel_flags())).unwrap();
+    let options = ReadOptions {
+        clang_args: kernel_flags(),
+        cache,
+    };
+    let checked = check_spec(&mut sources, file, &path, Some(&options)).unwrap();
     for d in &checked.diagnostics {
         eprintln!("{}", d.render(&sources));
     }
@@ -147,4 +155,31 @@ fn mistakes_in_a_spec_over_linux_fs_h_are_found() {
             Code::FunctionMismatch
         ]
     );
+}
+
+#[test]
+fn a_second_run_on_unchanged_kernel_headers_uses_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = "header <linux/fs.h>;\nstruct inode { lock i_lock: spinlock; }\n";
+    let cold = check_with(spec, Some(Cache::at(dir.path())));
+    assert_eq!(cold.freshness, Some(Freshness::Miss));
+    let warm = check_with(spec, Some(Cache::at(dir.path())));
+    assert_eq!(warm.freshness, Some(Freshness::Hit));
+    assert!(warm.diagnostics.is_empty());
+    let model = warm.model.unwrap();
+    assert_eq!(Some(model.clone()), cold.model);
+    // The inputs are every header read, including those given with `-include` and what the
+    // configuration pulls in, so a change to any of them is noticed.
+    for wanted in [
+        "/include/linux/fs.h",
+        "/include/linux/kconfig.h",
+        "/include/generated/autoconf.h",
+        "/include/linux/spinlock_types.h",
+    ] {
+        assert!(
+            model.inputs.iter().any(|i| i.ends_with(wanted)),
+            "{wanted} is not among the {} inputs",
+            model.inputs.len()
+        );
+    }
 }
