@@ -2,6 +2,8 @@
 //! what they return, and maps the outcome to an exit code (0 clean, 1 errors or findings,
 //! 2 usage or I/O failure). Diagnostics go to stderr; only requested output goes to stdout.
 
+mod gen_cmd;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use invc_spec_lang::codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use invc_spec_lang::{Diagnostic, SourceMap, diagnostic};
@@ -59,6 +61,15 @@ enum Command {
         #[command(flatten)]
         clang: ClangOptions,
     },
+    /// Generate the Rust wrapper crate of a spec (checked against its headers first).
+    ///
+    /// The crate holds the raw C layouts (through bindgen), checked newtypes, and for each
+    /// struct a wrapper that enforces the spec: guarded fields only through lock guards,
+    /// `readonly` fields without setters, `lockless` fields through volatile accessors,
+    /// invariants as debug assertions. Output is deterministic and written atomically; a
+    /// folder that invc did not generate is never written into. Exits 1 when the spec has
+    /// errors or (with --check) the folder is stale, 2 on usage or I/O errors.
+    Gen(gen_cmd::GenArgs),
     /// Print a spec's IR (the resolved spec every later phase reads) as JSON.
     ///
     /// Nothing is printed on stdout when the spec has errors; they go to stderr and the exit
@@ -85,7 +96,7 @@ struct HeaderOptions {
 
 /// How the C headers a spec names are read.
 #[derive(clap::Args)]
-struct ClangOptions {
+pub(crate) struct ClangOptions {
     /// Take clang flags from the entry of the spec's C source (`vnet.inv` takes `vnet.c`'s)
     /// in this `compile_commands.json` (or the one in this folder).
     #[arg(long, value_name = "PATH")]
@@ -112,7 +123,10 @@ impl HeaderOptions {
 }
 
 impl ClangOptions {
-    fn for_spec(&self, spec: &std::path::Path) -> Result<invc_headers::ReadOptions, Fatal> {
+    pub(crate) fn for_spec(
+        &self,
+        spec: &std::path::Path,
+    ) -> Result<invc_headers::ReadOptions, Fatal> {
         let flags =
             invc_headers::clang_args(spec, self.compile_commands.as_deref(), &self.clang_args)
                 .map_err(|e| Fatal(e.to_string()))?;
@@ -146,7 +160,7 @@ enum Color {
 }
 
 /// A failure that stops a command: exit code 2.
-struct Fatal(String);
+pub(crate) struct Fatal(pub(crate) String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -159,6 +173,7 @@ fn main() -> ExitCode {
         } => check_spec(&files, format, &headers, &mut out),
         Command::Ir { file, headers } => ir(&file, &headers, &mut out),
         Command::Headers { file, clang } => headers(&file, &clang, &mut out),
+        Command::Gen(args) => gen_cmd::run(&args, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -170,7 +185,7 @@ fn main() -> ExitCode {
 }
 
 /// Where messages go: stderr, coloured or not.
-struct Output {
+pub(crate) struct Output {
     stderr: StandardStream,
 }
 
@@ -187,24 +202,27 @@ impl Output {
         }
     }
 
-    fn diagnostics(&mut self, sources: &SourceMap, diagnostics: &[Diagnostic]) {
+    pub(crate) fn diagnostics(&mut self, sources: &SourceMap, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
             // If stderr is gone there is nobody left to tell.
             let _ = d.emit(sources, &mut self.stderr);
         }
     }
 
-    fn error(&mut self, message: &str) {
+    pub(crate) fn error(&mut self, message: &str) {
         let _ = writeln!(self.stderr, "error: {message}");
     }
 
-    fn note(&mut self, message: &str) {
+    pub(crate) fn note(&mut self, message: &str) {
         let _ = writeln!(self.stderr, "{message}");
     }
 }
 
 /// Reads a spec into the source map.
-fn read(sources: &mut SourceMap, path: &PathBuf) -> Result<invc_spec_lang::FileId, Fatal> {
+pub(crate) fn read(
+    sources: &mut SourceMap,
+    path: &PathBuf,
+) -> Result<invc_spec_lang::FileId, Fatal> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
     sources

@@ -200,6 +200,83 @@ fn a_second_run_reuses_the_cached_header_model() {
 }
 
 #[test]
+fn the_committed_vnet_wrappers_are_what_gen_makes_today() {
+    let out = invc(&[
+        "gen",
+        "examples/vnet/vnet.inv",
+        "-o",
+        "examples/vnet/vnet-inv",
+        "--runtime-path",
+        "annotations",
+        "--check",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "examples/vnet/vnet-inv is stale; regenerate it with the command in this test: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn gen_writes_checks_and_refuses_folders_it_did_not_write() {
+    let spec = std::fs::canonicalize("examples/vnet/vnet.inv").unwrap();
+    let root = temp_spec("gen-root.txt", "").with_file_name("gen");
+    let _ = std::fs::remove_dir_all(&root);
+    let out_dir = root.join("vnet-inv");
+    let (spec, dir) = (spec.to_str().unwrap(), out_dir.to_str().unwrap());
+    let out = invc(&["gen", spec, "-o", dir]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("wrote crate `vnet-inv`"));
+    assert!(out.stdout.is_empty());
+    // Without --runtime-path the crate takes the runtime by its exact version.
+    let manifest = std::fs::read_to_string(out_dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains(r#"inv = { package = "invc-annotations", version = "=0.1.0" }"#));
+    assert_eq!(
+        invc(&["gen", spec, "-o", dir, "--check"]).status.code(),
+        Some(0)
+    );
+    std::fs::write(out_dir.join("src/lib.rs"), "// stale\n").unwrap();
+    let out = invc(&["gen", spec, "-o", dir, "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is stale"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(invc(&["gen", spec, "-o", dir]).status.code(), Some(0));
+
+    let mine = root.join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(mine.join("keep.rs"), "// mine\n").unwrap();
+    let out = invc(&["gen", spec, "-o", mine.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("which invc did not generate"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(mine.join("keep.rs")).unwrap(),
+        "// mine\n"
+    );
+
+    let broken = temp_spec("gen-broken.inv", "struct s { guarded_by(nope) x; }\n");
+    let out = invc(&[
+        "gen",
+        broken.to_str().unwrap(),
+        "-o",
+        root.join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error[E0012]"));
+    assert!(
+        !root.join("b").exists(),
+        "nothing is written for a spec with errors"
+    );
+}
+
+#[test]
 fn check_spec_json_is_an_array_on_stdout() {
     let bad = temp_spec("json.inv", "fn f(a) requires b.lock;\n");
     let out = invc(&["check-spec", "--format", "json", bad.to_str().unwrap()]);
@@ -286,6 +363,9 @@ fn help_lists_only_what_exists() {
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(text(&out.stdout));
     let out = invc(&["check-spec", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(text(&out.stdout));
+    let out = invc(&["gen", "--help"]);
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(text(&out.stdout));
 }

@@ -1,17 +1,18 @@
 /* vnet.h: the data structures of a small virtio-style network queue.
  *
- * Written for invc (not taken from the kernel). Kernel types are declared here in their
- * userspace stand-in shape so the header parses on its own; the case study replaces these
- * with the host shim's kernel headers. */
+ * Written for invc (not taken from the kernel). The kernel types come from the kernel's
+ * header names; in userspace those are the host shim's (annotations/include, found through
+ * the invc.toml beside this file), so C and the generated Rust share one layout and one set
+ * of lock primitives. */
 #ifndef VNET_H
 #define VNET_H
 
 #define VNET_RING_SIZE 256
 
-typedef struct { unsigned int raw; } spinlock_t;
-typedef unsigned long long dma_addr_t;
-struct kref { int refcount; };
-struct list_head { struct list_head *next, *prev; };
+#include <linux/types.h>
+#include <linux/spinlock.h>
+#include <linux/kref.h>
+#include <linux/list.h>
 
 struct virtqueue { unsigned int num; void *priv; };
 struct vring_desc { unsigned long long addr; unsigned int len; unsigned short flags, next; };

@@ -27,6 +27,12 @@ macro_rules! codes {
                 self >= Code::UnknownCStruct && self <= Code::HeadersDoNotCompile
             }
 
+            /// Whether the code comes from `invc gen` (its examples need headers and a
+            /// generation run).
+            pub fn from_codegen(self) -> bool {
+                self == Code::GenerationFailed
+            }
+
             /// A short title, as used in the error index.
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => $title,)* }
@@ -124,6 +130,9 @@ codes! {
     FunctionMismatch = "E0045", "function does not fit the headers";
     /// The headers a spec names do not compile with the given clang flags.
     HeadersDoNotCompile = "E0046", "headers do not compile";
+    /// `invc gen` cannot generate wrappers for a spec item (bindgen failed, or a field the
+    /// wrappers need has no usable Rust form).
+    GenerationFailed = "E0047", "cannot generate wrappers";
 }
 
 impl std::fmt::Display for Code {

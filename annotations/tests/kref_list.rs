@@ -1,0 +1,262 @@
+//! Reference counts (`KrefRef`) and typed intrusive lists over the host shim.
+
+mod common;
+
+use std::mem::offset_of;
+use std::ptr::{self, NonNull};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use common::{Shared, death_test, join};
+use inv::sys::{self, kref, list_head, spinlock_t};
+use inv::{KrefRef, Refcounted, SpinLockGuard, SpinLockIrqSaveGuard, list};
+
+/// A counted object; each test uses its own release counter.
+#[repr(C)]
+struct Obj {
+    kref: kref,
+    value: u32,
+    released: &'static AtomicUsize,
+}
+
+unsafe extern "C" fn release_obj(kref: *mut kref) {
+    let obj: *mut Obj = inv::container_of_mut(kref, offset_of!(Obj, kref));
+    // SAFETY: the kref is the one of a boxed `Obj`, and its count just reached zero.
+    let obj = unsafe { Box::from_raw(obj) };
+    obj.released.fetch_add(1, Ordering::SeqCst);
+}
+
+// SAFETY: `raw_kref` is the object's own kref; `release_obj` frees exactly the object.
+unsafe impl Refcounted for Obj {
+    const RELEASE: unsafe extern "C" fn(*mut kref) = release_obj;
+    fn raw_kref(&self) -> *mut kref {
+        ptr::from_ref(&self.kref).cast_mut()
+    }
+}
+
+fn new_obj(value: u32, released: &'static AtomicUsize) -> KrefRef<Obj> {
+    let obj = Box::into_raw(Box::new(Obj {
+        kref: kref::new(),
+        value,
+        released,
+    }));
+    // SAFETY: a fresh object whose count of one is handed to the KrefRef.
+    unsafe { KrefRef::from_raw(NonNull::new(obj).unwrap()) }
+}
+
+#[test]
+fn clone_gets_and_drop_puts_and_release_runs_once_at_zero() {
+    static RELEASED: AtomicUsize = AtomicUsize::new(0);
+    let first = new_obj(5, &RELEASED);
+    let second = first.clone();
+    let third = KrefRef::new(&*second);
+    assert_eq!(KrefRef::count(&first), 3);
+    assert_eq!(third.value, 5);
+    drop(first);
+    drop(second);
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 0);
+    assert_eq!(KrefRef::count(&third), 1);
+    drop(third);
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn references_shared_across_threads_release_once() {
+    static RELEASED: AtomicUsize = AtomicUsize::new(0);
+    let obj = new_obj(9, &RELEASED);
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let mine = obj.clone();
+            thread::spawn(move || {
+                for _ in 0..1000 {
+                    let extra = mine.clone();
+                    assert_eq!(extra.value, 9);
+                }
+            })
+        })
+        .collect();
+    drop(obj);
+    workers.into_iter().for_each(join);
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn into_raw_and_from_raw_hand_a_reference_over() {
+    static RELEASED: AtomicUsize = AtomicUsize::new(0);
+    let obj = new_obj(1, &RELEASED);
+    let raw = KrefRef::into_raw(obj);
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 0);
+    // SAFETY: the reference `into_raw` gave up.
+    drop(unsafe { KrefRef::from_raw(raw) });
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_put_too_many_aborts() {
+    death_test("a_put_too_many_aborts", "one put too many", || {
+        static RELEASED: AtomicUsize = AtomicUsize::new(0);
+        let obj = Box::leak(Box::new(Obj {
+            kref: kref::new(),
+            value: 0,
+            released: &RELEASED,
+        }));
+        unsafe extern "C" fn keep(_: *mut kref) {}
+        // SAFETY: none; the second put is the misuse (the object is leaked, so it stays valid).
+        unsafe {
+            sys::kref_put(obj.raw_kref(), keep);
+            sys::kref_put(obj.raw_kref(), keep);
+        }
+    });
+}
+
+/// An entry of a test list.
+#[repr(C)]
+struct Entry {
+    value: u32,
+    link: list_head,
+}
+
+const LINK: usize = offset_of!(Entry, link);
+
+/// A list head guarded by a spinlock.
+struct Queue {
+    lock: Shared<spinlock_t>,
+    head: Box<list_head>,
+}
+
+// SAFETY: the list (and the entries linked in it) is only touched with the lock held.
+unsafe impl Sync for Queue {}
+// SAFETY: as above; the head is owned.
+unsafe impl Send for Queue {}
+
+// SAFETY: the lock is an initialised spinlock in `self`, the same on every call; it guards the
+// list.
+unsafe impl inv::HasLock for Queue {
+    type Lock = spinlock_t;
+    fn raw_lock(&self) -> *mut spinlock_t {
+        ptr::from_ref(&self.lock.lock).cast_mut()
+    }
+}
+
+impl Queue {
+    fn new() -> Queue {
+        let mut head = Box::new(list_head {
+            next: ptr::null_mut(),
+            prev: ptr::null_mut(),
+        });
+        // SAFETY: a fresh head, valid for writes.
+        unsafe { sys::init_list_head(&mut *head) };
+        Queue {
+            lock: Shared::new(spinlock_t::new()),
+            head,
+        }
+    }
+
+    fn head(&self) -> *mut list_head {
+        ptr::from_ref(&*self.head).cast_mut()
+    }
+
+    fn values(&self) -> Vec<u32> {
+        let guard = SpinLockIrqSaveGuard::lock(self);
+        // SAFETY: the head is an initialised list of `Entry`s linked at LINK, guarded by the
+        // lock `guard` holds.
+        unsafe { list::iter::<Entry, _>(self.head(), LINK, &guard) }
+            .map(|entry| entry.value)
+            .collect()
+    }
+}
+
+#[test]
+fn list_iteration_yields_the_entries_in_order() {
+    let queue = Queue::new();
+    let entries: Vec<*mut Entry> = (0..5)
+        .map(|value| {
+            Box::into_raw(Box::new(Entry {
+                value,
+                link: list_head {
+                    next: ptr::null_mut(),
+                    prev: ptr::null_mut(),
+                },
+            }))
+        })
+        .collect();
+    assert_eq!(queue.values(), Vec::<u32>::new());
+    {
+        let mut guard = SpinLockGuard::<_>::lock(&queue);
+        for &entry in &entries[1..] {
+            // SAFETY: a live entry in no list; the guard holds the list's lock.
+            unsafe { list::push_back(queue.head(), ptr::addr_of_mut!((*entry).link), &mut guard) };
+        }
+        let first = entries[0];
+        // SAFETY: as above.
+        unsafe { list::push_front(queue.head(), ptr::addr_of_mut!((*first).link), &mut guard) };
+    }
+    assert_eq!(queue.values(), [0, 1, 2, 3, 4]);
+    {
+        let mut guard = SpinLockGuard::<_>::lock(&queue);
+        let middle = entries[2];
+        // SAFETY: entry 2 is linked; the guard holds the lock.
+        unsafe { list::remove(ptr::addr_of_mut!((*middle).link), &mut guard) };
+    }
+    assert_eq!(queue.values(), [0, 1, 3, 4]);
+    {
+        let mut guard = SpinLockGuard::<_>::lock(&queue);
+        for (index, &entry) in entries.iter().enumerate() {
+            if index != 2 {
+                // SAFETY: linked entries; the guard holds the lock.
+                unsafe { list::remove(ptr::addr_of_mut!((*entry).link), &mut guard) };
+            }
+        }
+    }
+    assert_eq!(queue.values(), Vec::<u32>::new());
+    for entry in entries {
+        // SAFETY: unlinked boxes, freed once.
+        drop(unsafe { Box::from_raw(entry) });
+    }
+}
+
+#[test]
+fn lists_changed_from_another_thread_are_seen_under_the_lock() {
+    let queue = Arc::new(Queue::new());
+    let adder = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || {
+            for value in 0..100 {
+                let entry = Box::into_raw(Box::new(Entry {
+                    value,
+                    link: list_head {
+                        next: ptr::null_mut(),
+                        prev: ptr::null_mut(),
+                    },
+                }));
+                let mut guard = SpinLockGuard::<_>::lock(&*queue);
+                // SAFETY: a live entry in no list; the guard holds the list's lock.
+                unsafe {
+                    list::push_back(queue.head(), ptr::addr_of_mut!((*entry).link), &mut guard)
+                };
+            }
+        })
+    };
+    // Every snapshot taken under the lock is a prefix 0..n.
+    for _ in 0..50 {
+        let values = queue.values();
+        assert!(values.iter().copied().eq(0..values.len() as u32));
+    }
+    join(adder);
+    assert_eq!(queue.values().len(), 100);
+    let guard = SpinLockGuard::<_>::lock(&*queue);
+    // SAFETY: the list's entries are boxed `Entry`s; the guard holds the lock; each is
+    // unlinked before it is freed, and the iteration is over (collected) by then.
+    let entries: Vec<*const Entry> = unsafe { list::iter::<Entry, _>(queue.head(), LINK, &guard) }
+        .map(ptr::from_ref)
+        .collect();
+    let mut guard = guard;
+    for entry in entries {
+        // SAFETY: as above.
+        unsafe {
+            list::remove(ptr::addr_of!((*entry).link).cast_mut(), &mut guard);
+            drop(Box::from_raw(entry.cast_mut()));
+        }
+    }
+}
