@@ -14,12 +14,14 @@
 //!   accessors on the guard, invariant checks (`debug_assert!`) on guard release and in
 //!   `from_raw`, and safe `from_<member>` for `embeds`.
 
+mod collections;
 mod expr;
 mod lock;
 mod names;
 mod newtype;
 pub mod output;
 mod raw;
+mod rcu;
 mod strukt;
 
 use invc_headers::Request;
@@ -100,16 +102,18 @@ pub fn generate(
         start: 0,
         end: 0,
     };
-    let raw = raw::RawLayouts::generate(request, &raw_types(spec)).map_err(|e| {
-        vec![
-            Diagnostic::error(
-                Code::GenerationFailed,
-                spec.headers.first().map_or(whole_file, |h| h.span),
-                e.0,
-            )
-            .with_label("bindgen read these headers"),
-        ]
-    })?;
+    let raw = raw::RawLayouts::generate(request, &raw_types(spec), &raw_functions(spec)).map_err(
+        |e| {
+            vec![
+                Diagnostic::error(
+                    Code::GenerationFailed,
+                    spec.headers.first().map_or(whole_file, |h| h.span),
+                    e.0,
+                )
+                .with_label("bindgen read these headers"),
+            ]
+        },
+    )?;
 
     let mut errors = Vec::new();
     let mut items = Vec::new();
@@ -230,6 +234,7 @@ fn unsupported(u: strukt::Unsupported) -> Diagnostic {
 
 /// The C types bindgen must emit: the spec's structs and every type their members name.
 fn raw_types(spec: &ir::Spec) -> BTreeSet<String> {
+    // Types only: functions are listed by `raw_functions`.
     let mut out = BTreeSet::new();
     for s in &spec.structs {
         out.insert(s.name.clone());
@@ -238,6 +243,14 @@ fn raw_types(spec: &ir::Spec) -> BTreeSet<String> {
         out.extend(s.rcu.iter().map(|r| r.target.name.clone()));
     }
     out
+}
+
+/// The C functions generated code calls: refcount release functions.
+fn raw_functions(spec: &ir::Spec) -> BTreeSet<String> {
+    spec.structs
+        .iter()
+        .flat_map(|s| s.refcounts.iter().filter_map(|r| r.release.clone()))
+        .collect()
 }
 
 fn format_file(tokens: proc_macro2::TokenStream) -> Result<String, String> {

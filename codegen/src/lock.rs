@@ -241,6 +241,20 @@ pub fn generate(
         for f in &fields {
             accessors.push(guarded_accessors(s, f, *exclusive, cx)?);
         }
+        for r in s
+            .rcu
+            .iter()
+            .filter(|r| *exclusive && crate::rcu::updated_under(s, r, l))
+        {
+            accessors.push(crate::rcu::updaters(s, r, cx)?);
+        }
+        for list in s
+            .lists
+            .iter()
+            .filter(|list| crate::collections::list_guarded_by(s, list, l))
+        {
+            accessors.push(crate::collections::list_methods(s, list, *exclusive, cx)?);
+        }
         let guard_doc = format!(
             " `{}` of `struct {}` held{}: the fields it guards are reached through this guard.",
             l.name,

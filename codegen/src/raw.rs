@@ -58,7 +58,11 @@ pub struct RawError(pub String);
 
 impl RawLayouts {
     /// Runs bindgen over the headers of `request`, allowlisted to `types`.
-    pub fn generate(request: &Request, types: &BTreeSet<String>) -> Result<RawLayouts, RawError> {
+    pub fn generate(
+        request: &Request,
+        types: &BTreeSet<String>,
+        functions: &BTreeSet<String>,
+    ) -> Result<RawLayouts, RawError> {
         let mut unit = String::new();
         for header in &request.headers {
             match header {
@@ -80,6 +84,9 @@ impl RawLayouts {
         for ty in types {
             // Exact names, not patterns: a C name never holds regex syntax but `$` anchors.
             builder = builder.allowlist_type(format!("^{ty}$"));
+        }
+        for function in functions {
+            builder = builder.allowlist_function(format!("^{function}$"));
         }
         let bindings = builder
             .generate()

@@ -200,6 +200,16 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
         items.push(guard_items);
     }
 
+    for r in &s.rcu {
+        methods.push(crate::rcu::reader(s, r, cx)?);
+    }
+
+    for r in &s.refcounts {
+        let (method, ref_items) = crate::collections::refcount(s, r, cx)?;
+        methods.push(method);
+        items.push(ref_items);
+    }
+
     for e in &s.embeds {
         let (method, member_items) = embed(s, e, cx)?;
         methods.push(method);
@@ -277,6 +287,10 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
         // by volatile access, `readonly` fields only read, and other fields written only
         // through `&mut Self`, which is exclusive.
         unsafe impl ::core::marker::Sync for #name {}
+
+        // SAFETY: a C object belongs to no thread: whoever holds the last counted reference
+        // may release it on any thread, as the kernel does.
+        unsafe impl ::core::marker::Send for #name {}
 
         #(#items)*
     })

@@ -1,6 +1,6 @@
 //! The generated wrappers of vnet.inv at run time, over the host shim's primitives.
 
-use vnet_example::{RingIdx, VnetQueue, raw};
+use vnet_example::{RingIdx, VnetQueue, VnetQueueRef, raw};
 
 /// A `struct vnet_queue` as C would set it up: zeroed, lock initialised, size set.
 fn new_queue(size: u32) -> Box<raw::vnet_queue> {
@@ -95,4 +95,137 @@ fn the_embedded_virtqueue_gives_its_queue_back() {
     let q: &VnetQueue = unsafe { VnetQueue::from_raw(&mut *raw) };
     let vq = q.vq();
     assert!(std::ptr::eq(VnetQueue::from_vq(vq), q));
+}
+
+static OPS_A: raw::vnet_ops = raw::vnet_ops { kick: None };
+static OPS_B: raw::vnet_ops = raw::vnet_ops { kick: None };
+
+#[test]
+fn rcu_readers_see_what_the_lock_holder_publishes() {
+    let mut raw = new_queue(64);
+    // SAFETY: as above.
+    let q: &VnetQueue = unsafe { VnetQueue::from_raw(&mut *raw) };
+    {
+        let rcu = inv::RcuReadGuard::new();
+        assert!(q.ops(&rcu).is_none());
+    }
+    let old = q.lock_irqsave().replace_ops(&OPS_A);
+    assert!(old.is_none());
+    let rcu = inv::RcuReadGuard::new();
+    assert!(std::ptr::eq(q.ops(&rcu).unwrap(), &OPS_A));
+    drop(rcu);
+    let old = q.lock_irqsave().replace_ops(&OPS_B).unwrap();
+    assert_eq!(old.as_ptr().cast_const(), &raw const OPS_A);
+    // A static table is never freed: waiting for the grace period and doing nothing is the
+    // honest way to let it go.
+    old.synchronize_and_free(|_| {});
+}
+
+#[test]
+fn an_rcu_reader_never_sees_its_object_freed_before_the_grace_period_ends() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+
+    // `ops` first, so a pointer to it is a pointer to the whole.
+    #[repr(C)]
+    struct Tracked {
+        #[allow(dead_code)] // reached through the published pointer, not by name
+        ops: raw::vnet_ops,
+        freed: &'static AtomicBool,
+    }
+    let freed: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+    let first = Box::into_raw(Box::new(Tracked {
+        ops: raw::vnet_ops { kick: None },
+        freed,
+    }));
+    let mut raw = new_queue(64);
+    // SAFETY: as above.
+    let q: &VnetQueue = unsafe { VnetQueue::from_raw(&mut *raw) };
+    // SAFETY: `first` is a live allocation whose first field is the `vnet_ops`, owned by the
+    // field from now on and freed below only through the `Retired`.
+    let none = unsafe { q.lock_irqsave().replace_ops_raw(first.cast()) };
+    assert!(none.is_none());
+    let (inside, reader_inside) = mpsc::channel();
+    let (done, reader_done) = mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let rcu = inv::RcuReadGuard::new();
+            let ops = q.ops(&rcu).unwrap();
+            inside.send(()).unwrap();
+            // The writer replaces and retires the object meanwhile; it must still be here.
+            let _ = reader_done.recv_timeout(std::time::Duration::from_millis(200));
+            // SAFETY: `ops` is the first field of a `Tracked` (see above).
+            let tracked = unsafe { &*std::ptr::from_ref(ops).cast::<Tracked>() };
+            assert!(
+                !tracked.freed.load(Ordering::SeqCst),
+                "freed under a reader"
+            );
+        });
+        reader_inside.recv().unwrap();
+        let retired = q.lock_irqsave().replace_ops(&OPS_A).unwrap();
+        done.send(()).unwrap();
+        retired.synchronize_and_free(|p| {
+            let tracked = p.as_ptr().cast::<Tracked>();
+            // SAFETY: the grace period is over, so no reader holds it; it came from `Box`.
+            unsafe {
+                (*tracked).freed.store(true, Ordering::SeqCst);
+                drop(Box::from_raw(tracked));
+            }
+        });
+    });
+    assert!(freed.load(Ordering::SeqCst));
+}
+
+#[test]
+fn the_pending_list_is_walked_and_changed_only_under_the_lock() {
+    let q = vnet_example::vnet_queue_alloc(64);
+    // SAFETY: `q` is a live queue, used only through the wrapper until released.
+    let queue: &VnetQueue = unsafe { VnetQueue::from_raw(q) };
+    // SAFETY: all-zero requests are valid; they outlive their time on the list.
+    let mut reqs: Vec<raw::vnet_req> = (0..3).map(|_| unsafe { std::mem::zeroed() }).collect();
+    for (i, r) in reqs.iter_mut().enumerate() {
+        r.len = 10 * (i as u32 + 1);
+    }
+    {
+        let mut g = queue.lock_irqsave();
+        for r in &mut reqs {
+            // SAFETY: each request is live, on no list, and outlives the list's use of it.
+            unsafe { g.push_pending(r) };
+        }
+        let lens: Vec<u32> = g.pending().map(|r| r.len).collect();
+        assert_eq!(lens, [10, 20, 30]);
+        // SAFETY: the middle request is on this list.
+        unsafe { g.remove_pending(&mut reqs[1]) };
+        assert_eq!(g.pending().map(|r| r.len).collect::<Vec<_>>(), [10, 30]);
+        // SAFETY: both remaining requests are on this list.
+        unsafe {
+            g.remove_pending(&mut reqs[0]);
+            g.remove_pending(&mut reqs[2]);
+        }
+        assert_eq!(g.pending().count(), 0);
+    }
+    // The allocation's own reference: dropping it releases the queue.
+    // SAFETY: the reference `vnet_queue_alloc` took is handed to the `VnetQueueRef`.
+    drop(unsafe { VnetQueueRef::from_raw(std::ptr::NonNull::from(queue)) });
+}
+
+#[test]
+fn counted_references_release_the_queue_once_at_zero() {
+    use std::sync::atomic::Ordering;
+    let before = vnet_example::RELEASED.load(Ordering::SeqCst);
+    let q = vnet_example::vnet_queue_alloc(64);
+    // SAFETY: `q` is a live queue whose one reference, the allocation's, is handed over here.
+    let first: VnetQueueRef =
+        unsafe { VnetQueueRef::from_raw(std::ptr::NonNull::new(q.cast()).unwrap()) };
+    let second = first.clone();
+    let third = first.get_ref();
+    assert_eq!(VnetQueueRef::count(&first), 3);
+    std::thread::scope(|s| {
+        s.spawn(move || drop(second));
+        s.spawn(move || drop(third));
+    });
+    assert_eq!(VnetQueueRef::count(&first), 1);
+    assert_eq!(vnet_example::RELEASED.load(Ordering::SeqCst), before);
+    drop(first);
+    assert_eq!(vnet_example::RELEASED.load(Ordering::SeqCst), before + 1);
 }

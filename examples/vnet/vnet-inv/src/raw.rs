@@ -245,3 +245,6 @@ const _: () = {
         "Offset of field: vnet_dev::queues",
     ][::core::mem::offset_of!(vnet_dev, queues) - 8usize];
 };
+unsafe extern "C" {
+    pub fn vnet_queue_release(ref_: *mut kref);
+}

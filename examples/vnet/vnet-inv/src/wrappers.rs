@@ -125,6 +125,24 @@ impl VnetQueue {
     pub fn lock_irqsave(&self) -> VnetQueueLockIrqsaveGuard<'_> {
         VnetQueueLockIrqsaveGuard(::inv::LockGuard::lock(self))
     }
+    /// Reads `ops` inside an RCU read section (`vnet.inv:17`): the reference cannot outlive `rcu`, the section's guard, and is `None` when the pointer is null.
+    pub fn ops<'g>(
+        &'g self,
+        rcu: &'g ::inv::RcuReadGuard,
+    ) -> ::core::option::Option<&'g raw::vnet_ops> {
+        unsafe {
+            ::inv::rcu::dereference(
+                ::core::ptr::addr_of_mut!((* self.as_raw()).ops)
+                    .cast::<*mut raw::vnet_ops>()
+                    .cast_const(),
+                rcu,
+            )
+        }
+    }
+    /// Takes a reference (`kref_get` on `ref`).
+    pub fn get_ref(&self) -> VnetQueueRef {
+        ::inv::KrefRef::new(self)
+    }
     /// The embedded `vq` (`vnet.inv:20`).
     pub fn vq(&self) -> &VnetQueueVq {
         unsafe {
@@ -150,6 +168,7 @@ impl VnetQueue {
     }
 }
 unsafe impl ::core::marker::Sync for VnetQueue {}
+unsafe impl ::core::marker::Send for VnetQueue {}
 /// Names the lock `lock` of `struct vnet_queue` in guard types.
 pub enum VnetQueueLockTag {}
 const _: () = assert!(
@@ -213,6 +232,100 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
             ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).last_used).write(v)
         }
     }
+    /// Publishes `new` as `ops` (`rcu_assign_pointer`, `vnet.inv:17`) and gives back the object it replaced, which readers may still use: free it only through the `Retired`.
+    pub fn replace_ops(
+        &mut self,
+        new: &'static raw::vnet_ops,
+    ) -> ::core::option::Option<::inv::Retired<raw::vnet_ops>> {
+        unsafe {
+            ::inv::rcu::replace(
+                ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).ops)
+                    .cast::<*mut raw::vnet_ops>(),
+                ::core::ptr::from_ref(new).cast_mut(),
+            )
+        }
+    }
+    /// As [`Self::replace_ops`], for an object the caller allocated.
+    ///
+    /// # Safety
+    /// `new` is null or points to a fully initialised object that the field now owns: it is
+    /// not changed while published and is freed only through the `Retired` that replaces it.
+    pub unsafe fn replace_ops_raw(
+        &mut self,
+        new: *mut raw::vnet_ops,
+    ) -> ::core::option::Option<::inv::Retired<raw::vnet_ops>> {
+        unsafe {
+            ::inv::rcu::replace(
+                ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).ops)
+                    .cast::<*mut raw::vnet_ops>(),
+                new,
+            )
+        }
+    }
+    /// Walks `pending`: the `vnet_req`s linked through their `node` (`vnet.inv:21`), while this guard holds the list's lock.
+    pub fn pending(&self) -> ::inv::list::ListIter<'_, raw::vnet_req> {
+        const {
+            assert!(
+                ::core::mem::size_of:: < raw::list_head > () == ::core::mem::size_of:: <
+                ::inv::sys::list_head > (),
+                "`vnet_queue.pending` must be a `struct list_head` of the runtime's layout"
+            )
+        };
+        unsafe {
+            ::inv::list::iter(
+                ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).pending)
+                    .cast::<::inv::sys::list_head>()
+                    .cast_const(),
+                ::core::mem::offset_of!(raw::vnet_req, node),
+                &self.0,
+            )
+        }
+    }
+    /// Links `entry` at the tail of `pending` (`list_add_tail`).
+    ///
+    /// # Safety
+    /// `entry` points to a live entry that is on no list and stays valid until it is
+    /// unlinked.
+    pub unsafe fn push_pending(&mut self, entry: *mut raw::vnet_req) {
+        unsafe {
+            ::inv::list::push_back(
+                ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).pending)
+                    .cast::<::inv::sys::list_head>(),
+                ::core::ptr::addr_of_mut!((* entry).node)
+                    .cast::<::inv::sys::list_head>(),
+                &mut self.0,
+            )
+        }
+    }
+    /// Unlinks `entry` from `pending` (`list_del`).
+    ///
+    /// # Safety
+    /// `entry` points to a live entry on this list.
+    pub unsafe fn remove_pending(&mut self, entry: *mut raw::vnet_req) {
+        unsafe {
+            ::inv::list::remove(
+                ::core::ptr::addr_of_mut!((* entry).node)
+                    .cast::<::inv::sys::list_head>(),
+                &mut self.0,
+            )
+        }
+    }
+}
+/// An owned reference to a `struct vnet_queue` (`vnet.inv:22`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `vnet_queue_release`.
+pub type VnetQueueRef = ::inv::KrefRef<VnetQueue>;
+const _: () = assert!(
+    ::core::mem::size_of:: < raw::kref > () == ::core::mem::size_of:: < ::inv::sys::kref
+    > (), "`vnet_queue.ref` must be a `struct kref` of the runtime's layout"
+);
+unsafe extern "C" fn __release_vnet_queue(kref: *mut ::inv::sys::kref) {
+    unsafe { raw::vnet_queue_release(kref.cast()) }
+}
+unsafe impl ::inv::Refcounted for VnetQueue {
+    const RELEASE: unsafe extern "C" fn(*mut ::inv::sys::kref) = __release_vnet_queue;
+    fn raw_kref(&self) -> *mut ::inv::sys::kref {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).ref_) }
+            .cast::<::inv::sys::kref>()
+    }
 }
 /// The `virtqueue` embedded as `vq` in `struct vnet_queue` (`vnet.inv:20`): made only from its parent, so [`VnetQueue::from_vq`] can give the parent back.
 #[repr(transparent)]
@@ -273,6 +386,7 @@ impl VnetDev {
     }
 }
 unsafe impl ::core::marker::Sync for VnetDev {}
+unsafe impl ::core::marker::Send for VnetDev {}
 /// Names the lock `cfg_lock` of `struct vnet_dev` in guard types.
 pub enum VnetDevCfgLockTag {}
 const _: () = assert!(
