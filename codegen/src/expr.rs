@@ -30,6 +30,12 @@ pub enum Missing {
     Constant(String),
 }
 
+/// Tokens of type `i128` that evaluate `expr` (an integer expression), for the body of a
+/// function returning `Option<i128>`.
+pub fn int_body(expr: &Expr, leaves: &dyn Leaves) -> Result<TokenStream, Missing> {
+    int_expr(expr, leaves)
+}
+
 /// Tokens of type `bool` that evaluate `expr` (a boolean expression), for the body of a
 /// function returning `Option<bool>`: operations that could overflow use `?`.
 pub fn body(expr: &Expr, leaves: &dyn Leaves) -> Result<TokenStream, Missing> {

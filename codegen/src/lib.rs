@@ -15,6 +15,7 @@
 //!   `from_raw`, and safe `from_<member>` for `embeds`.
 
 mod collections;
+mod dma;
 mod expr;
 mod lock;
 mod names;
@@ -241,6 +242,10 @@ fn raw_types(spec: &ir::Spec) -> BTreeSet<String> {
         out.extend(s.embeds.iter().map(|e| e.ty.name.clone()));
         out.extend(s.lists.iter().map(|l| l.entry.name.clone()));
         out.extend(s.rcu.iter().map(|r| r.target.name.clone()));
+        out.extend(s.dma.iter().filter_map(|d| match &d.mapping {
+            ir::DmaMapping::Coherent { elem, .. } => Some(elem.name.clone()),
+            ir::DmaMapping::Streaming { .. } => None,
+        }));
     }
     out
 }

@@ -152,6 +152,11 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
         .chain(s.embeds.iter().map(|e| e.name.as_str()))
         .chain(s.lists.iter().map(|l| l.name.as_str()))
         .chain(s.refcounts.iter().map(|r| r.name.as_str()))
+        // A streaming buffer's address and length are written only with the buffer.
+        .chain(s.dma.iter().flat_map(|d| match &d.mapping {
+            ir::DmaMapping::Streaming { addr, len, .. } => vec![addr.as_str(), len.as_str()],
+            ir::DmaMapping::Coherent { .. } => Vec::new(),
+        }))
         .collect();
     for field_name in cx.raw.field_names(&s.name) {
         if special.contains(field_name) {
@@ -202,6 +207,12 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
 
     for r in &s.rcu {
         methods.push(crate::rcu::reader(s, r, cx)?);
+    }
+
+    for d in &s.dma {
+        let (method, dma_items) = crate::dma::generate(s, d, &leaves, cx)?;
+        methods.push(method);
+        items.push(dma_items);
     }
 
     for r in &s.refcounts {

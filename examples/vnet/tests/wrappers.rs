@@ -229,3 +229,79 @@ fn counted_references_release_the_queue_once_at_zero() {
     drop(first);
     assert_eq!(vnet_example::RELEASED.load(Ordering::SeqCst), before + 1);
 }
+
+#[test]
+fn a_streaming_buffer_passes_through_the_struct_only_while_the_device_owns_it() {
+    use inv::{DmaBuf, DmaDirection, Gfp};
+    let dev = inv::host::test_device(c"vnet0");
+    let before = inv::host::dma_stats();
+    let q = vnet_example::vnet_queue_alloc(64);
+    // SAFETY: the queue is live and this test is its only user.
+    let queue: &mut VnetQueue = unsafe { VnetQueue::from_raw_mut(q) };
+    let mut buf = DmaBuf::alloc(128, Gfp::KERNEL).unwrap();
+    buf.as_mut_slice().fill(0x5a);
+    let mapped = buf.map(dev, DmaDirection::ToDevice).unwrap();
+    let bus = mapped.dma_addr();
+    queue.store_buf(mapped).unwrap();
+    // SAFETY: the queue's fields are read plainly for the check; nobody else uses it.
+    unsafe {
+        assert_eq!(((*q).buf_dma, (*q).buf_len), (bus, 128));
+    }
+    // A second buffer is refused while the first is the device's.
+    let other = DmaBuf::alloc(8, Gfp::KERNEL)
+        .unwrap()
+        .map(dev, DmaDirection::ToDevice)
+        .unwrap();
+    let other = queue.store_buf(other).unwrap_err();
+    other.unmap().free();
+    // SAFETY: the buffer was stored by `store_buf`, mapped on `dev`.
+    let back = unsafe { queue.take_buf(dev) }.unwrap();
+    assert_eq!(back.dma_addr(), bus);
+    // SAFETY: as above; the fields are empty now.
+    assert!(unsafe { queue.take_buf(dev) }.is_none());
+    let cpu = back.unmap();
+    assert!(cpu.as_slice().iter().all(|b| *b == 0x5a));
+    cpu.free();
+    let after = inv::host::dma_stats();
+    assert_eq!(after.mapped_now, before.mapped_now);
+    assert_eq!(after.maps - before.maps, 2);
+    assert_eq!(after.unmaps - before.unmaps, 2);
+    // SAFETY: the allocation's reference is handed over and dropped: the queue is released.
+    drop(unsafe { VnetQueueRef::from_raw(std::ptr::NonNull::from(&*queue)) });
+}
+
+#[test]
+fn the_coherent_ring_is_read_and_written_whole_elements_at_a_time() {
+    let dev = inv::host::test_device(c"vnet1");
+    let size = 4 * std::mem::size_of::<raw::vring_desc>();
+    let mut bus = 0;
+    // SAFETY: allocating coherent memory as vnet.c does, for `dev`, which lives forever.
+    let cpu = unsafe {
+        inv::sys::dma_alloc_coherent(dev.as_raw(), size, &mut bus, inv::Gfp::KERNEL.as_raw())
+    };
+    assert!(!cpu.is_null());
+    let q = vnet_example::vnet_queue_alloc(4);
+    // SAFETY: the queue is live and this test is its only user; the ring outlives its use.
+    let queue: &mut VnetQueue = unsafe { VnetQueue::from_raw_mut(q) };
+    assert!(queue.desc().is_none(), "no ring yet");
+    // SAFETY: a plain write of the pointer field of a queue nobody else uses.
+    unsafe { (*q).desc = cpu.cast() };
+    let desc = queue.desc().unwrap();
+    assert_eq!(desc.len(), 4);
+    let entry = raw::vring_desc {
+        addr: 0x1000,
+        len: 64,
+        flags: 1,
+        next: 2,
+    };
+    desc.write(2, entry);
+    assert_eq!(desc.read(2).len, 64);
+    assert_eq!(desc.read(2).next, 2);
+    // SAFETY: the ring is unhooked from the queue before it is freed.
+    unsafe {
+        (*q).desc = std::ptr::null_mut();
+        inv::sys::dma_free_coherent(dev.as_raw(), size, cpu, bus);
+    }
+    // SAFETY: the allocation's reference is handed over and dropped: the queue is released.
+    drop(unsafe { VnetQueueRef::from_raw(std::ptr::NonNull::from(&*queue)) });
+}

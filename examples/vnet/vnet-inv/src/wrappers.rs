@@ -111,14 +111,6 @@ impl VnetQueue {
     pub fn set_broken(&self, v: ::core::ffi::c_int) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).broken).write_volatile(v) }
     }
-    /// Reads `buf_len`, which the spec puts under no rule.
-    pub fn buf_len(&self) -> ::core::ffi::c_uint {
-        unsafe { (*self.as_raw()).buf_len }
-    }
-    /// Writes `buf_len`; needs the object to itself ([`Self::from_raw_mut`]).
-    pub fn set_buf_len(&mut self, v: ::core::ffi::c_uint) {
-        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).buf_len).write(v) }
-    }
     /// Takes `lock` (spinlock, interrupts disabled and restored), as `vnet.inv:9` says it is taken; the guard releases it when dropped.
     ///
     /// Taken from the interrupt handler too, so always with irqsave.
@@ -137,6 +129,64 @@ impl VnetQueue {
                     .cast_const(),
                 rcu,
             )
+        }
+    }
+    /// The coherent `desc` ring (`vnet.inv:18`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    pub fn desc(
+        &mut self,
+    ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_desc>> {
+        let len = usize::try_from(self.desc_len()?).ok()?;
+        let cpu = ::core::ptr::NonNull::new(unsafe {
+            (*::core::ptr::addr_of_mut!((* self.as_raw()).desc))
+                .cast::<raw::vring_desc>()
+        })?;
+        ::core::option::Option::Some(unsafe { ::inv::CoherentSlice::from_raw(cpu, len) })
+    }
+    #[allow(unused_parens, clippy::double_parens)]
+    fn desc_len(&self) -> ::core::option::Option<i128> {
+        ::core::option::Option::Some(unsafe { (((*self.as_raw()).size) as i128) })
+    }
+    /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:19`); gives it back if those fields already hold one.
+    pub fn store_buf(
+        &mut self,
+        buf: ::inv::DmaBuf<::inv::DeviceOwned>,
+    ) -> ::core::result::Result<(), ::inv::DmaBuf<::inv::DeviceOwned>> {
+        unsafe {
+            if !(*::core::ptr::addr_of_mut!((* self.as_raw()).buf)).is_null() {
+                return ::core::result::Result::Err(buf);
+            }
+            let (cpu, len, bus) = buf.into_raw_mapped();
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf).write(cpu.as_ptr().cast());
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_dma).write(bus as _);
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_len).write(len as _);
+        }
+        ::core::result::Result::Ok(())
+    }
+    /// Takes back the buffer `buf` holds, still owned by the device: unmap it before the CPU touches or frees it.
+    ///
+    /// # Safety
+    /// `dev` is the device the buffer was mapped on, and the fields were set by
+    /// `store_*` or by C code that maps the buffer the same way.
+    pub unsafe fn take_buf(
+        &mut self,
+        dev: &::inv::Device,
+    ) -> ::core::option::Option<::inv::DmaBuf<::inv::DeviceOwned>> {
+        unsafe {
+            let cpu = ::core::ptr::NonNull::new(
+                (*::core::ptr::addr_of_mut!((* self.as_raw()).buf)).cast::<u8>(),
+            )?;
+            let buf = ::inv::DmaBuf::from_raw_mapped(
+                cpu,
+                *::core::ptr::addr_of_mut!((* self.as_raw()).buf_len) as usize,
+                *::core::ptr::addr_of_mut!((* self.as_raw()).buf_dma) as _,
+                dev,
+                ::inv::DmaDirection::ToDevice,
+            );
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf)
+                .write(::core::ptr::null_mut());
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_dma).write(0 as _);
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_len).write(0 as _);
+            ::core::option::Option::Some(buf)
         }
     }
     /// Takes a reference (`kref_get` on `ref`).
@@ -311,6 +361,7 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
         }
     }
 }
+unsafe impl ::inv::dma::Pod for raw::vring_desc {}
 /// An owned reference to a `struct vnet_queue` (`vnet.inv:22`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `vnet_queue_release`.
 pub type VnetQueueRef = ::inv::KrefRef<VnetQueue>;
 const _: () = assert!(
