@@ -20,6 +20,7 @@ mod expr;
 mod lock;
 mod names;
 mod newtype;
+mod ops;
 pub mod output;
 mod raw;
 mod rcu;
@@ -138,6 +139,12 @@ pub fn generate(
             Err(u) => errors.push(unsupported(u)),
         }
     }
+    for o in &spec.ops {
+        match ops::generate(o, &cx) {
+            Ok(tokens) => items.push(tokens),
+            Err(u) => errors.push(unsupported(u)),
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -236,7 +243,7 @@ fn unsupported(u: strukt::Unsupported) -> Diagnostic {
 /// The C types bindgen must emit: the spec's structs and every type their members name.
 fn raw_types(spec: &ir::Spec) -> BTreeSet<String> {
     // Types only: functions are listed by `raw_functions`.
-    let mut out = BTreeSet::new();
+    let mut out: BTreeSet<String> = spec.ops.iter().map(|o| o.name.clone()).collect();
     for s in &spec.structs {
         out.insert(s.name.clone());
         out.extend(s.embeds.iter().map(|e| e.ty.name.clone()));

@@ -8,7 +8,9 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub use vnet_inv::{RingIdx, VnetDev, VnetQueue, VnetQueueRef, raw};
+pub use vnet_inv::{
+    RingIdx, VnetDev, VnetDevOps, VnetQueue, VnetQueueRef, raw, vnet_dev_ops_table,
+};
 
 /// How many queues [`vnet_queue_release`] has freed.
 pub static RELEASED: AtomicUsize = AtomicUsize::new(0);

@@ -305,3 +305,46 @@ fn the_coherent_ring_is_read_and_written_whole_elements_at_a_time() {
     // SAFETY: the allocation's reference is handed over and dropped: the queue is released.
     drop(unsafe { VnetQueueRef::from_raw(std::ptr::NonNull::from(&*queue)) });
 }
+
+#[test]
+fn an_ops_trait_becomes_the_c_table_with_errno_results() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use vnet_example::{VnetDev, VnetDevOps, vnet_dev_ops_table};
+
+    static STOPS: AtomicU32 = AtomicU32::new(0);
+    struct Loopback;
+    impl VnetDevOps for Loopback {
+        fn open(dev: &VnetDev) -> Result<(), inv::Errno> {
+            // The wrapper, not a raw pointer: its lock is reached the safe way.
+            drop(dev.cfg_lock());
+            Ok(())
+        }
+        fn xmit(_dev: &VnetDev, skb: *mut std::ffi::c_void) -> Result<(), inv::Errno> {
+            if skb.is_null() {
+                Err(inv::Errno::EINVAL)
+            } else {
+                Err(inv::Errno::EBUSY)
+            }
+        }
+        fn stop(_dev: &VnetDev) {
+            STOPS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    static TABLE: raw::vnet_dev_ops = vnet_dev_ops_table::<Loopback>();
+
+    // SAFETY: a zeroed device has an unlocked lock and no queues.
+    let mut dev: Box<raw::vnet_dev> = Box::new(unsafe { std::mem::zeroed() });
+    // SAFETY: the lock field is valid for writes and has the shim's layout.
+    unsafe { inv::sys::spin_lock_init((&raw mut dev.cfg_lock).cast()) };
+    let dev: *mut raw::vnet_dev = &mut *dev;
+    // C calls through the table's function pointers.
+    // SAFETY: the members are the generated trampolines, called with a live device.
+    unsafe {
+        assert_eq!((TABLE.open.unwrap())(dev), 0);
+        assert_eq!((TABLE.xmit.unwrap())(dev, std::ptr::null_mut()), -22);
+        let mut skb = 0u8;
+        assert_eq!((TABLE.xmit.unwrap())(dev, (&raw mut skb).cast()), -16);
+        (TABLE.stop.unwrap())(dev);
+    }
+    assert_eq!(STOPS.load(Ordering::SeqCst), 1);
+}

@@ -245,6 +245,34 @@ const _: () = {
         "Offset of field: vnet_dev::queues",
     ][::core::mem::offset_of!(vnet_dev, queues) - 8usize];
 };
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct vnet_dev_ops {
+    pub open: ::core::option::Option<
+        unsafe extern "C" fn(dev: *mut vnet_dev) -> ::core::ffi::c_int,
+    >,
+    pub xmit: ::core::option::Option<
+        unsafe extern "C" fn(
+            dev: *mut vnet_dev,
+            skb: *mut ::core::ffi::c_void,
+        ) -> ::core::ffi::c_int,
+    >,
+    pub stop: ::core::option::Option<unsafe extern "C" fn(dev: *mut vnet_dev)>,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of vnet_dev_ops"][::core::mem::size_of::<vnet_dev_ops>() - 24usize];
+    ["Alignment of vnet_dev_ops"][::core::mem::align_of::<vnet_dev_ops>() - 8usize];
+    [
+        "Offset of field: vnet_dev_ops::open",
+    ][::core::mem::offset_of!(vnet_dev_ops, open) - 0usize];
+    [
+        "Offset of field: vnet_dev_ops::xmit",
+    ][::core::mem::offset_of!(vnet_dev_ops, xmit) - 8usize];
+    [
+        "Offset of field: vnet_dev_ops::stop",
+    ][::core::mem::offset_of!(vnet_dev_ops, stop) - 16usize];
+};
 unsafe extern "C" {
     pub fn vnet_queue_release(ref_: *mut kref);
 }

@@ -464,3 +464,40 @@ impl<'a> VnetDevCfgLockGuard<'a> {
         self.0.owner()
     }
 }
+/// The operations of `struct vnet_dev_ops` (`vnet.inv:31`): implement it, and [`vnet_dev_ops_table`] gives the C table that calls the implementation.
+pub trait VnetDevOps {
+    /// `open` of `struct vnet_dev_ops` (`vnet.inv:32`).
+    fn open(dev: &VnetDev) -> ::core::result::Result<(), ::inv::Errno>;
+    /// `xmit` of `struct vnet_dev_ops` (`vnet.inv:33`).
+    /// Called in softirq context: it must not sleep.
+    fn xmit(
+        dev: &VnetDev,
+        skb: *mut ::core::ffi::c_void,
+    ) -> ::core::result::Result<(), ::inv::Errno>;
+    /// `stop` of `struct vnet_dev_ops` (`vnet.inv:34`).
+    fn stop(dev: &VnetDev);
+}
+/// The C `struct vnet_dev_ops` whose members call `T`'s functions.
+pub const fn vnet_dev_ops_table<T: VnetDevOps>() -> raw::vnet_dev_ops {
+    raw::vnet_dev_ops {
+        open: ::core::option::Option::Some(__vnet_dev_ops_open::<T>),
+        xmit: ::core::option::Option::Some(__vnet_dev_ops_xmit::<T>),
+        stop: ::core::option::Option::Some(__vnet_dev_ops_stop::<T>),
+    }
+}
+unsafe extern "C" fn __vnet_dev_ops_open<T: VnetDevOps>(
+    dev: *mut raw::vnet_dev,
+) -> ::core::ffi::c_int {
+    let result = T::open(unsafe { VnetDev::from_raw(dev) });
+    ::inv::errno::to_c_int(result) as _
+}
+unsafe extern "C" fn __vnet_dev_ops_xmit<T: VnetDevOps>(
+    dev: *mut raw::vnet_dev,
+    skb: *mut ::core::ffi::c_void,
+) -> ::core::ffi::c_int {
+    let result = T::xmit(unsafe { VnetDev::from_raw(dev) }, skb);
+    ::inv::errno::to_c_int(result) as _
+}
+unsafe extern "C" fn __vnet_dev_ops_stop<T: VnetDevOps>(dev: *mut raw::vnet_dev) {
+    T::stop(unsafe { VnetDev::from_raw(dev) });
+}
