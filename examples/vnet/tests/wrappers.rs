@@ -95,6 +95,8 @@ fn the_embedded_virtqueue_gives_its_queue_back() {
     let q: &VnetQueue = unsafe { VnetQueue::from_raw(&mut *raw) };
     let vq = q.vq();
     assert!(std::ptr::eq(VnetQueue::from_vq(vq), q));
+    // `macro to_vnet_queue(vq) = container_of(vq, struct vnet_queue, vq)` is the same, by name.
+    assert!(std::ptr::eq(vnet_inv::to_vnet_queue(vq), q));
 }
 
 static OPS_A: raw::vnet_ops = raw::vnet_ops { kick: None };

@@ -464,6 +464,10 @@ impl<'a> VnetDevCfgLockGuard<'a> {
         self.0.owner()
     }
 }
+/// `to_vnet_queue`: the `struct vnet_queue` that contains `vq` (C's `container_of`), safely.
+pub fn to_vnet_queue(vq: &VnetQueueVq) -> &VnetQueue {
+    VnetQueue::from_vq(vq)
+}
 /// The operations of `struct vnet_dev_ops` (`vnet.inv:31`): implement it, and [`vnet_dev_ops_table`] gives the C table that calls the implementation.
 pub trait VnetDevOps {
     /// `open` of `struct vnet_dev_ops` (`vnet.inv:32`).
