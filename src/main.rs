@@ -2,6 +2,7 @@
 //! what they return, and maps the outcome to an exit code (0 clean, 1 errors or findings,
 //! 2 usage or I/O failure). Diagnostics go to stderr; only requested output goes to stdout.
 
+mod check_cmd;
 mod gen_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -70,6 +71,15 @@ enum Command {
     /// folder that invc did not generate is never written into. Exits 1 when the spec has
     /// errors or (with --check) the folder is stale, 2 on usage or I/O errors.
     Gen(gen_cmd::GenArgs),
+    /// Check Rust translations against specs: report where they go around the invariants.
+    ///
+    /// Every `.rs` file under PATH is parsed (in parallel) and checked against the rules of
+    /// the `--spec` files: raw access to guarded, readonly, lockless and RCU fields, raw lock,
+    /// refcount, list, DMA and container_of calls, missing locks, sleeping in atomic context,
+    /// lock order, undocumented unsafe. `// invc:allow(rule): reason` suppresses a finding.
+    /// Exits 0 with no findings, 1 with findings, 2 on usage or I/O errors or a spec with
+    /// errors.
+    Check(check_cmd::CheckArgs),
     /// Print a spec's IR (the resolved spec every later phase reads) as JSON.
     ///
     /// Nothing is printed on stdout when the spec has errors; they go to stderr and the exit
@@ -174,6 +184,7 @@ fn main() -> ExitCode {
         Command::Ir { file, headers } => ir(&file, &headers, &mut out),
         Command::Headers { file, clang } => headers(&file, &clang, &mut out),
         Command::Gen(args) => gen_cmd::run(&args, &mut out),
+        Command::Check(args) => check_cmd::run(&args, &mut out),
     };
     match result {
         Ok(code) => code,
