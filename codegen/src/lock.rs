@@ -6,7 +6,8 @@
 use crate::names::{ident, joined, type_name, type_name_with};
 use crate::raw::FieldAccess;
 use crate::strukt::{
-    StructContext, Unsupported, assertion, is_scalar, place_ptr, read, returned, value_type,
+    StructContext, Unsupported, assertion, is_scalar, place_ptr, pointer_arg, read, returned,
+    value_type, write,
 };
 use invc_spec_lang::ir::{self, Access, LockKind, LockMode, LockOwner};
 use proc_macro2::TokenStream;
@@ -362,29 +363,9 @@ fn guarded_accessors(
         }
     };
     if exclusive {
-        let write = match (access, place_ptr(&ptr, access)) {
-            (_, Some(place)) => quote!(unsafe { #place.write(#to_raw) }),
-            (
-                FieldAccess::Bitfield {
-                    path,
-                    owner,
-                    getter,
-                    ..
-                },
-                None,
-            ) => {
-                let raw_setter = format_ident!("set_{}_raw", getter);
-                quote!(unsafe { raw::#owner::#raw_setter(::core::ptr::addr_of_mut!((*#ptr)#(.#path)*), #to_raw) })
-            }
-            _ => unreachable!("a place always has a pointer"),
-        };
-        let pointer_arg = match access {
-            FieldAccess::Place {
-                ty: syn::Type::Ptr(_),
-                ..
-            } => quote!(#[allow(clippy::not_unsafe_ptr_arg_deref)]),
-            _ => quote!(),
-        };
+        let write = write(&ptr, access, &to_raw);
+        let write = quote!(unsafe { #write });
+        let pointer_arg = pointer_arg(access);
         out.extend(quote! {
             #[doc = #set_doc]
             #pointer_arg

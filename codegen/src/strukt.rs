@@ -99,6 +99,34 @@ pub fn read(ptr: &TokenStream, access: &FieldAccess) -> TokenStream {
     }
 }
 
+/// Tokens writing `value` to the field of the struct behind `ptr` (no reference to the
+/// struct is made); to be used in an `unsafe` block.
+pub fn write(ptr: &TokenStream, access: &FieldAccess, value: &TokenStream) -> TokenStream {
+    match access {
+        FieldAccess::Place { path, .. } => {
+            quote!(::core::ptr::addr_of_mut!((*#ptr).#(#path).*).write(#value))
+        }
+        FieldAccess::Bitfield {
+            path,
+            owner,
+            getter,
+            ..
+        } => {
+            let raw_setter = format_ident!("set_{}_raw", getter);
+            quote!(raw::#owner::#raw_setter(::core::ptr::addr_of_mut!((*#ptr)#(.#path)*), #value))
+        }
+    }
+}
+
+/// Storing a pointer is not dereferencing it, which is what clippy's
+/// `not_unsafe_ptr_arg_deref` fears of a setter taking one.
+pub fn pointer_arg(access: &FieldAccess) -> TokenStream {
+    match is_pointer(access) {
+        true => quote!(#[allow(clippy::not_unsafe_ptr_arg_deref)]),
+        false => quote!(),
+    }
+}
+
 /// Tokens of a pointer to the field (only for places).
 pub fn place_ptr(ptr: &TokenStream, access: &FieldAccess) -> Option<TokenStream> {
     match access {
@@ -448,32 +476,11 @@ fn plain_accessors(
     );
     let set_docs =
         format!(" Writes `{name}`; needs the object to itself ([`Self::from_raw_mut`]).");
-    // Storing a pointer is not dereferencing it, which is what clippy fears here.
-    let pointer_arg = match is_pointer(access) {
-        true => quote!(#[allow(clippy::not_unsafe_ptr_arg_deref)]),
-        false => quote!(),
-    };
-    let write = match (access, place_ptr(ptr, access)) {
-        (_, Some(place)) => quote! {
-            // SAFETY: `&mut self` excludes every other access (see `from_raw_mut`).
-            unsafe { #place.write(#to_raw) }
-        },
-        (
-            FieldAccess::Bitfield {
-                path,
-                owner,
-                getter,
-                ..
-            },
-            None,
-        ) => {
-            let raw_setter = format_ident!("set_{}_raw", getter);
-            quote! {
-                // SAFETY: `&mut self` excludes every other access (see `from_raw_mut`).
-                unsafe { raw::#owner::#raw_setter(::core::ptr::addr_of_mut!((*self.as_raw())#(.#path)*), #to_raw) }
-            }
-        }
-        _ => unreachable!("a place always has a pointer"),
+    let pointer_arg = pointer_arg(access);
+    let write = write(ptr, access, &to_raw);
+    let write = quote! {
+        // SAFETY: `&mut self` excludes every other access (see `from_raw_mut`).
+        unsafe { #write }
     };
     quote! {
         #(#docs)*
