@@ -17,6 +17,7 @@
 mod collections;
 mod dma;
 mod expr;
+mod global;
 mod lock;
 mod names;
 mod newtype;
@@ -135,6 +136,12 @@ pub fn generate(
     };
     for s in &spec.structs {
         match strukt::generate(s, &cx) {
+            Ok(tokens) => items.push(tokens),
+            Err(u) => errors.push(unsupported(u)),
+        }
+    }
+    for l in &spec.locks {
+        match global::generate(l, &cx) {
             Ok(tokens) => items.push(tokens),
             Err(u) => errors.push(unsupported(u)),
         }
@@ -292,11 +299,13 @@ fn raw_types(spec: &ir::Spec) -> BTreeSet<String> {
     out
 }
 
-/// The C functions generated code calls: refcount release functions.
+/// The C functions generated code calls: refcount release functions, and the functions
+/// global locks are taken and released with.
 fn raw_functions(spec: &ir::Spec) -> BTreeSet<String> {
     spec.structs
         .iter()
         .flat_map(|s| s.refcounts.iter().filter_map(|r| r.release.clone()))
+        .chain(global::functions(spec))
         .collect()
 }
 

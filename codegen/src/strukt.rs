@@ -236,6 +236,7 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
     for r in &s.rcu {
         methods.push(crate::rcu::reader(s, r, cx)?);
     }
+    methods.push(crate::global::accessors(s, cx)?);
 
     for d in &s.dma {
         let (method, dma_items) = crate::dma::generate(s, d, &leaves, cx)?;

@@ -178,3 +178,58 @@ fn a_folder_invc_did_not_write_is_never_touched() {
     write(&empty, &krate).unwrap();
     assert!(is_fresh(&empty, &krate).unwrap());
 }
+
+/// A spec with a global lock taken by C functions, over a header written for the test.
+fn global_lock_spec(dir: &Path, lock: &str) -> PathBuf {
+    std::fs::write(
+        dir.join("netdev.h"),
+        "void rtnl_lock(void);\nvoid rtnl_unlock(void);\nstruct netdev { unsigned int mtu; int up; };\n",
+    )
+    .unwrap();
+    let spec = dir.join("netdev.inv");
+    std::fs::write(
+        &spec,
+        format!(
+            "header \"netdev.h\";\n/// The routing netlink lock.\n{lock}\nstruct netdev {{\n    guarded_by(rtnl) mtu;\n}}\n"
+        ),
+    )
+    .unwrap();
+    spec
+}
+
+#[test]
+fn a_global_lock_becomes_a_function_a_guard_and_guarded_accessors() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = global_lock_spec(
+        dir.path(),
+        "lock rtnl: mutex acquire rtnl_lock release rtnl_unlock;",
+    );
+    let (sources, result) = generate_from(&spec);
+    let krate = result.unwrap_or_else(|d| {
+        panic!(
+            "{}",
+            d.iter().map(|d| d.render(&sources)).collect::<String>()
+        )
+    });
+    let wrappers = &krate.files[Path::new("src/wrappers.rs")];
+    insta::assert_snapshot!("global_lock_wrappers_rs", wrappers);
+    let raw = &krate.files[Path::new("src/raw.rs")];
+    assert!(raw.contains("pub fn rtnl_lock()"), "{raw}");
+}
+
+#[test]
+fn a_global_lock_without_its_functions_is_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = global_lock_spec(dir.path(), "lock rtnl: mutex;");
+    let (sources, result) = generate_from(&spec);
+    let rendered: String = result
+        .unwrap_err()
+        .iter()
+        .map(|d| d.render(&sources))
+        .collect();
+    assert!(rendered.contains("error[E0047]"), "{rendered}");
+    assert!(
+        rendered.contains("needs `acquire F release G`"),
+        "{rendered}"
+    );
+}
