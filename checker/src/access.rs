@@ -7,7 +7,8 @@
 
 use crate::index::FieldRole;
 use crate::rule::Rule;
-use crate::types::{Kind, Ty, c_field_name};
+use crate::span;
+use crate::types::{Kind, Ty, c_field_name, with_ident};
 use crate::walk::{Use, Walker};
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
@@ -26,7 +27,7 @@ impl<'a, 'i> Walker<'a, 'i> {
         match e {
             Expr::Path(p) => {
                 let ident = p.path.get_ident()?;
-                self.local(&ident.to_string())
+                with_ident(ident, |ident| self.local(ident))
             }
             Expr::Paren(p) => self.ty_of(&p.expr),
             Expr::Group(g) => self.ty_of(&g.expr),
@@ -153,7 +154,7 @@ impl<'a, 'i> Walker<'a, 'i> {
         else {
             return;
         };
-        let at = syn::spanned::Spanned::span(f);
+        let at = span::of_field(f);
         let s = base.strukt;
         let usage = self.usage;
         let verb = match usage {
@@ -215,7 +216,7 @@ impl<'a, 'i> Walker<'a, 'i> {
         };
         self.report(
             Rule::RawListWalk,
-            syn::spanned::Spanned::span(f),
+            span::of_field(f),
             format!("raw walk of list `{strukt}.{field}` through its `list_head` links"),
             "raw list walk",
             Some(span),

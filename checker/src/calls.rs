@@ -12,6 +12,7 @@ use crate::kernel_fns::{
     DMA_FNS, FREE_FNS, LIST_FNS, LOCK_FNS, REFCOUNT_FNS, SLEEPING_FNS, VOLATILE_FNS,
 };
 use crate::rule::Rule;
+use crate::span;
 use crate::types::Kind;
 use crate::walk::{Held, HeldWhat, Use, Walker};
 use syn::spanned::Spanned;
@@ -38,7 +39,7 @@ impl<'a, 'i> Walker<'a, 'i> {
             self.with_use(usage, |w| w.visit_expr(arg));
         }
         let args: Vec<&Expr> = c.args.iter().collect();
-        self.call_rules(whole, &name, &args, c.span());
+        self.call_rules(whole, &name, &args, span::of_call(c));
         // `VnetQueueGuard::lock(&q)`-style guard constructors.
         if let Some(path) = path
             && path.segments.len() >= 2
@@ -55,7 +56,7 @@ impl<'a, 'i> Walker<'a, 'i> {
                 .map_or(&[][..], |s| &s.locks[..])
         {
             let binding = self.binding_for(whole);
-            self.acquire(lock.key.clone(), c.span(), binding, false);
+            self.acquire(lock.key.clone(), span::of_call(c), binding, false);
         }
     }
 
@@ -93,7 +94,7 @@ impl<'a, 'i> Walker<'a, 'i> {
             "READ_ONCE" | "WRITE_ONCE" => Use::Volatile,
             _ => Use::Read,
         };
-        let first = args.first().cloned();
+        let first = args.first();
         for (i, arg) in args.iter().enumerate() {
             // `WRITE_ONCE!(place, value)`: only the place is accessed untorn.
             let usage = if name == "WRITE_ONCE" && i > 0 {
@@ -108,9 +109,7 @@ impl<'a, 'i> Walker<'a, 'i> {
         match name.as_str() {
             "container_of" | "offset_of" | "span_of" => self.container_of(&name, &args, span),
             _ => self.call_rules(
-                first
-                    .as_ref()
-                    .unwrap_or(&Expr::Verbatim(Default::default())),
+                first.unwrap_or(&Expr::Verbatim(Default::default())),
                 &name,
                 &args,
                 span,
@@ -128,7 +127,17 @@ impl<'a, 'i> Walker<'a, 'i> {
 
     /// The rules of a call to `name` with `args`.
     fn call_rules(&mut self, whole: &Expr, name: &str, args: &[&Expr], span: proc_macro2::Span) {
-        let mentions: Vec<Mention<'i>> = args.iter().flat_map(|a| self.mentions(a)).collect();
+        // The spec'd fields the arguments mention matter only to the rules on the kernel
+        // functions below; finding them walks the arguments again, so only for those.
+        let needs_mentions = LOCK_FNS.iter().any(|(n, ..)| *n == name)
+            || DMA_FNS.contains(&name)
+            || FREE_FNS.contains(&name)
+            || REFCOUNT_FNS.contains(&name)
+            || LIST_FNS.contains(&name);
+        let mentions: Vec<Mention<'i>> = match needs_mentions {
+            true => args.iter().flat_map(|a| self.mentions(a)).collect(),
+            false => Vec::new(),
+        };
         match name {
             "drop" => {
                 if let Some(Expr::Path(p)) = args.first().map(|a| strip_parens(a))

@@ -94,18 +94,32 @@ pub const ALLOW: &str = "invc:allow(";
 /// Finds every `// invc:allow(rule, ...): reason` comment in a file.
 pub fn suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
-    let mut line_start = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(comment) = line.find("//") {
-            let body = &line[comment + 2..];
+    // Only a line with the marker can hold one: go from marker to marker rather than look
+    // at every line, counting lines on the way.
+    let (mut line, mut counted) = (1, 0);
+    let mut from = 0;
+    while let Some(found) = text[from..].find(ALLOW) {
+        let marker = from + found;
+        let line_start = text[..marker].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[marker..]
+            .find('\n')
+            .map_or(text.len(), |i| marker + i + 1);
+        line += text.as_bytes()[counted..line_start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = line_start;
+        let text_of_line = &text[line_start..line_end];
+        if let Some(comment) = text_of_line.find("//") {
+            let body = &text_of_line[comment + 2..];
             if let Some(at) = body.find(ALLOW) {
                 let args = &body[at + ALLOW.len()..];
                 let offset = line_start + comment;
-                let trailing = !line[..comment].trim().is_empty();
-                out.push(parse_allow(args, i + 1, offset, trailing));
+                let trailing = !text_of_line[..comment].trim().is_empty();
+                out.push(parse_allow(args, line, offset, trailing));
             }
         }
-        line_start += line.len();
+        from = line_end;
     }
     out
 }
@@ -158,6 +172,46 @@ mod tests {
         assert_eq!(s[0].rules, vec![Rule::RawLock]);
         assert!(!s[1].trailing && s[1].problem.is_some());
         assert!(s[2].problem.as_deref().unwrap().contains("no-such-rule"));
+    }
+
+    /// The definition `suppressions` implements faster: every line's first `//` comment
+    /// that has the marker.
+    fn suppressions_line_by_line(text: &str) -> Vec<Suppression> {
+        let mut out = Vec::new();
+        let mut line_start = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            if let Some(comment) = line.find("//") {
+                let body = &line[comment + 2..];
+                if let Some(at) = body.find(ALLOW) {
+                    let args = &body[at + ALLOW.len()..];
+                    let offset = line_start + comment;
+                    let trailing = !line[..comment].trim().is_empty();
+                    out.push(parse_allow(args, i + 1, offset, trailing));
+                }
+            }
+            line_start += line.len();
+        }
+        out
+    }
+
+    #[test]
+    fn suppressions_are_found_as_line_by_line() {
+        let texts = [
+            "",
+            "invc:allow(raw-lock): x",
+            "// invc:allow(raw-lock): x",
+            "a();\n\n  // invc:allow(raw-lock): x\r\nb(); // invc:allow(dma-bypass, raw-lock): y\n",
+            "let s = \"invc:allow(raw-lock)\"; // invc:allow(raw-lock): z\n// x invc:allow(\n",
+            "let s = \"invc:allow(\"; // no\n\n\n/* invc:allow(raw-lock): c */ // invc:allow(raw-lock): d",
+            "// invc:allow(raw-lock): é\n// invc:allow(raw-lock)\n// invc:allow(nope): x\n\n",
+        ];
+        for text in texts {
+            assert_eq!(
+                suppressions(text),
+                suppressions_line_by_line(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod kernel_fns;
 mod locks;
 pub mod report;
 pub mod rule;
+mod span;
 pub mod types;
 mod walk;
 

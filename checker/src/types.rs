@@ -6,8 +6,70 @@
 //! bindgen's renamed field names back to C; it does not track locals (see `walk`).
 
 use crate::index::RuleIndex;
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use syn::{GenericArgument, PathArguments, Type, UseTree};
+
+/// The Fx hash of rustc: much faster than the default SipHash on the short names the walk
+/// looks up for every path and local (the input is source under review, not an adversary
+/// of a server, so HashDoS resistance buys nothing here).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap()));
+        }
+        let mut rest = [0u8; 8];
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            rest[..tail.len()].copy_from_slice(tail);
+            self.add(u64::from_le_bytes(rest) ^ tail.len() as u64);
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// A map with [`FxHasher`].
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Runs `f` on an identifier's text, written into a buffer kept per thread rather than a new
+/// `String` each time (`Ident::to_string` allocates, and the walk asks for every path).
+pub(crate) fn with_ident<R>(ident: &proc_macro2::Ident, f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static BUF: Cell<String> = const { Cell::new(String::new()) };
+    }
+    BUF.with(|cell| {
+        // Taken out of the cell, so a nested call only allocates its own.
+        let mut buf = cell.take();
+        buf.clear();
+        let _ = write!(buf, "{ident}");
+        let result = f(&buf);
+        cell.set(buf);
+        result
+    })
+}
 
 /// How a value reaches a spec'd C struct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +135,9 @@ pub struct Names<'i> {
     index: &'i RuleIndex,
     /// Alias -> the name it renames (a C tag or a wrapper name).
     aliases: HashMap<String, String>,
+    /// What [`Names::named`] answers for every name it knows: C tags, wrapper names and
+    /// aliases, in one map looked up once.
+    table: FxHashMap<String, Ty<'i>>,
 }
 
 impl<'i> Names<'i> {
@@ -81,8 +146,32 @@ impl<'i> Names<'i> {
         let mut names = Names {
             index,
             aliases: HashMap::new(),
+            table: FxHashMap::default(),
         };
         names.collect(&file.items);
+        let mut table = FxHashMap::default();
+        for (name, tag) in &index.wrappers {
+            let ty = Ty {
+                strukt: tag.as_str(),
+                kind: Kind::Wrapper,
+            };
+            table.insert(name.clone(), ty);
+        }
+        // A C tag wins over a wrapper of the same name.
+        for tag in index.structs.keys() {
+            let ty = Ty {
+                strukt: tag.as_str(),
+                kind: Kind::Value,
+            };
+            table.insert(tag.clone(), ty);
+        }
+        for (alias, target) in &names.aliases {
+            match names.lookup(target) {
+                Some(ty) => table.insert(alias.clone(), ty),
+                None => table.remove(alias),
+            };
+        }
+        names.table = table;
         names
     }
 
@@ -131,7 +220,11 @@ impl<'i> Names<'i> {
 
     /// The C struct a type name (a path's last segment) denotes, raw or wrapper.
     pub fn named(&self, ident: &str) -> Option<Ty<'i>> {
-        let name = self.aliases.get(ident).map_or(ident, String::as_str);
+        self.table.get(ident).copied()
+    }
+
+    /// The C struct a type name denotes, without aliases.
+    fn lookup(&self, name: &str) -> Option<Ty<'i>> {
         if let Some((tag, _)) = self.index.structs.get_key_value(name) {
             return Some(Ty {
                 strukt: tag,
@@ -164,12 +257,11 @@ impl<'i> Names<'i> {
             Type::Slice(s) => self.of_type(&s.elem),
             Type::Path(p) => {
                 let seg = p.path.segments.last()?;
-                let ident = seg.ident.to_string();
-                if ident == "NonNull" {
+                if seg.ident == "NonNull" {
                     let inner = self.of_type(first_type_arg(&seg.arguments)?)?;
                     return (inner.kind == Kind::Value).then(|| inner.with(Kind::Ptr));
                 }
-                self.named(&ident)
+                with_ident(&seg.ident, |ident| self.named(ident))
             }
             _ => None,
         }
@@ -177,7 +269,7 @@ impl<'i> Names<'i> {
 
     /// The C struct a path's last segment names as a type (`bindings::vnet_queue`).
     pub fn of_path(&self, path: &syn::Path) -> Option<Ty<'i>> {
-        self.named(&path.segments.last()?.ident.to_string())
+        with_ident(&path.segments.last()?.ident, |ident| self.named(ident))
     }
 }
 

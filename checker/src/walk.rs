@@ -10,10 +10,11 @@
 use crate::comments::Lines;
 use crate::index::{LockKey, RuleIndex};
 use crate::rule::{Finding, Rule};
-use crate::types::{Kind, Names, Ty};
+use crate::span;
+use crate::types::{FxHashMap, Kind, Names, Ty, with_ident};
 use invc_spec_lang::ir::{Context, LockKind};
 use invc_spec_lang::{FileId, Span};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
@@ -48,7 +49,7 @@ pub(crate) struct Held {
 
 #[derive(Default)]
 struct Scope<'i> {
-    locals: HashMap<String, Option<Ty<'i>>>,
+    locals: FxHashMap<String, Option<Ty<'i>>>,
     held: Vec<Held>,
 }
 
@@ -282,9 +283,8 @@ impl<'a, 'i> Walker<'a, 'i> {
         span.start().line
     }
 
-    fn extent(&mut self, node: &impl syn::spanned::Spanned) {
-        let span = node.span();
-        self.extents.push((span.start().line, span.end().line));
+    fn extent(&mut self, lines: (usize, usize)) {
+        self.extents.push(lines);
     }
 
     /// Walks a function: its own state, its parameters, its spec tie.
@@ -376,12 +376,12 @@ fn has_safety_doc(attrs: &[syn::Attribute]) -> bool {
 
 impl<'ast, 'a, 'i> Visit<'ast> for Walker<'a, 'i> {
     fn visit_item(&mut self, item: &'ast syn::Item) {
-        self.extent(item);
+        self.extent(span::item_lines(item));
         visit::visit_item(self, item);
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
-        self.extent(item);
+        self.extent(span::impl_item_lines(item));
         visit::visit_impl_item(self, item);
     }
 
@@ -407,9 +407,10 @@ impl<'ast, 'a, 'i> Visit<'ast> for Walker<'a, 'i> {
     }
 
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
-        self.extent(stmt);
+        let lines = span::stmt_lines(stmt);
+        self.extent(lines);
         let saved = self.stmt_line;
-        self.stmt_line = syn::spanned::Spanned::span(stmt).start().line;
+        self.stmt_line = lines.0;
         visit::visit_stmt(self, stmt);
         self.stmt_line = saved;
     }
@@ -526,10 +527,16 @@ impl<'ast, 'a, 'i> Visit<'ast> for Walker<'a, 'i> {
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
+        // A path only matters here for marking open `unsafe` blocks as touching raw types,
+        // so skip the name lookups when there is none left to mark.
+        if self.f.unsafe_frames.iter().all(|frame| frame.touched) {
+            visit::visit_path(self, path);
+            return;
+        }
         let raw_type = self.names.of_path(path).is_some_and(|t| t.is_raw());
         let raw_local = path
             .get_ident()
-            .and_then(|i| self.local(&i.to_string()))
+            .and_then(|i| with_ident(i, |i| self.local(i)))
             .is_some_and(|t| t.is_raw());
         if raw_type || raw_local {
             self.touch_unsafe();
