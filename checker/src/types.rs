@@ -112,23 +112,7 @@ impl<'i> Ty<'i> {
     }
 }
 
-/// Rust keywords that bindgen renames by appending `_` when a C name collides.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
-/// The C name of a Rust field: bindgen's `ref_` is C's `ref`; `r#type` is `type`.
-pub fn c_field_name(rust: &str) -> &str {
-    let rust = rust.strip_prefix("r#").unwrap_or(rust);
-    match rust.strip_suffix('_') {
-        Some(stem) if KEYWORDS.contains(&stem) => stem,
-        _ => rust,
-    }
-}
+pub use invc_spec_lang::rust_names::c_field_name;
 
 /// The names of one file: the index plus the file's aliases.
 pub struct Names<'i> {

@@ -3,27 +3,7 @@
 
 use proc_macro2::{Ident, Span};
 
-/// Rust's keywords in the 2024 edition, strict and reserved.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
-/// Whether `name` is a Rust keyword.
-pub fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name)
-}
-
-/// The C name of a field bindgen emitted as `rust_name`: bindgen appends `_` to keywords.
-pub fn c_field_name(rust_name: &str) -> &str {
-    match rust_name.strip_suffix('_') {
-        Some(base) if is_keyword(base) => base,
-        _ => rust_name,
-    }
-}
+pub use invc_spec_lang::rust_names::{c_field_name, is_keyword};
 
 /// A Rust identifier for a C or spec name: a raw identifier for keywords (`r#type`), or,
 /// for the few that cannot be raw (`self`, `crate`, ...), the name with `_` appended.
@@ -76,7 +56,5 @@ mod tests {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("num_free").to_string(), "num_free");
-        assert_eq!(c_field_name("ref_"), "ref");
-        assert_eq!(c_field_name("count_"), "count_");
     }
 }

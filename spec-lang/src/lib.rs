@@ -14,6 +14,7 @@ pub mod ir;
 pub mod lexer;
 pub mod parser;
 pub mod resolve;
+pub mod rust_names;
 pub mod span;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
