@@ -160,6 +160,9 @@ impl<'a, 'i> Walker<'a, 'i> {
                 format!("{lock}_lock"),
                 format!("read_{lock}"),
                 format!("write_{lock}"),
+                // What `invc gen` names the two sides of an rwlock, rw_semaphore or seqlock.
+                format!("{lock}_read"),
+                format!("{lock}_write"),
             ]
             .contains(&base.to_owned())
         };
