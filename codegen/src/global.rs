@@ -2,10 +2,8 @@
 //! guard that calls `R` when dropped, and on each struct whose fields are `guarded_by(L)`,
 //! accessors that take that guard as proof the lock is held.
 
-use crate::names::{ident, joined, type_name};
-use crate::strukt::{
-    StructContext, Unsupported, is_scalar, pointer_arg, read, returned, value_type, write,
-};
+use crate::names::{ident, type_name};
+use crate::strukt::{ScalarAccess, StructContext, Unsupported, is_scalar, scalar_accessors};
 use invc_spec_lang::ir::{self, Access, LockOwner};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -111,39 +109,28 @@ pub fn accessors(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, 
             });
         }
         let guard = guard_name(l);
-        let ptr = quote!(self.as_raw());
-        let getter = ident(&f.name);
-        let setter = joined(&["set", &f.name]);
-        let vt = value_type(access, Some(f));
-        let (ty, to_raw) = (vt.ty, vt.to_raw);
-        let read = read(&ptr, access);
-        let body = returned(vt.from_raw, quote!(unsafe { #read }));
-        let write = write(&ptr, access, &to_raw);
-        let pointer_arg = pointer_arg(access);
         let at = cx.at.at(f.span);
         let get_doc = format!(
             " Reads `{}`, guarded by the global lock `{}` (`{at}`).",
             f.name, l.name
         );
-        let set_doc = format!(
-            " Writes `{}`, guarded by the global lock `{}` (`{at}`).",
-            f.name, l.name
-        );
-        out.extend(quote! {
-            #[doc = #get_doc]
-            pub fn #getter(&self, _held: &#guard) -> #ty {
-                // SAFETY: the guard proves the lock that guards the field is held.
-                #body
-            }
-
-            #[doc = #set_doc]
-            #pointer_arg
-            pub fn #setter(&self, _held: &mut #guard, v: #ty) {
-                // SAFETY: the lock is held, and `&mut` on its guard keeps this the only
-                // writer through it.
-                unsafe { #write }
-            }
-        });
+        // The guard proves the lock is held; `&mut` on it keeps this the only writer
+        // through it.
+        out.extend(scalar_accessors(
+            ScalarAccess {
+                name: &f.name,
+                ptr: quote!(self.as_raw()),
+                get_params: quote!(&self, _held: &#guard),
+                set_params: Some(quote!(&self, _held: &mut #guard)),
+                get_docs: vec![quote!(#[doc = #get_doc])],
+                set_doc: format!(
+                    " Writes `{}`, guarded by the global lock `{}` (`{at}`).",
+                    f.name, l.name
+                ),
+            },
+            access,
+            Some(f),
+        ));
     }
     Ok(out)
 }

@@ -6,8 +6,7 @@
 use crate::names::{ident, joined, type_name, type_name_with};
 use crate::raw::FieldAccess;
 use crate::strukt::{
-    StructContext, Unsupported, assertion, is_scalar, place_ptr, pointer_arg, read, returned,
-    value_type, write,
+    ScalarAccess, StructContext, Unsupported, assertion, is_scalar, place_ptr, scalar_accessors,
 };
 use invc_spec_lang::ir::{self, Access, LockKind, LockMode, LockOwner};
 use proc_macro2::TokenStream;
@@ -324,7 +323,6 @@ fn guarded_accessors(
     })?;
     let ptr = quote!(self.0.owner().as_raw());
     let getter = ident(&f.name);
-    let setter = joined(&["set", &f.name]);
     let at = cx.at.at(f.span);
     let get_doc = format!(" Reads `{}`, guarded by this lock (`{at}`).", f.name);
     let set_doc = format!(" Writes `{}`, guarded by this lock (`{at}`).", f.name);
@@ -351,29 +349,15 @@ fn guarded_accessors(
         }
         return Ok(out);
     }
-    let read = read(&ptr, access);
-    let vt = value_type(access, Some(f));
-    let (ty, to_raw) = (vt.ty, vt.to_raw);
-    let body = returned(vt.from_raw, quote!(unsafe { #read }));
-    let mut out = quote! {
-        #[doc = #get_doc]
-        pub fn #getter(&self) -> #ty {
-            // SAFETY: the lock is held, and only holders of it access the field.
-            #body
-        }
+    let scalar = ScalarAccess {
+        name: &f.name,
+        ptr,
+        // The guard holds the lock for as long as it is borrowed; only holders of the lock
+        // touch the field, and only exclusive holders write it.
+        get_params: quote!(&self),
+        set_params: exclusive.then(|| quote!(&mut self)),
+        get_docs: vec![quote!(#[doc = #get_doc])],
+        set_doc,
     };
-    if exclusive {
-        let write = write(&ptr, access, &to_raw);
-        let write = quote!(unsafe { #write });
-        let pointer_arg = pointer_arg(access);
-        out.extend(quote! {
-            #[doc = #set_doc]
-            #pointer_arg
-            pub fn #setter(&mut self, v: #ty) {
-                // SAFETY: this guard holds the lock exclusively.
-                #write
-            }
-        });
-    }
-    Ok(out)
+    Ok(scalar_accessors(scalar, access, Some(f)))
 }

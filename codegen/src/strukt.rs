@@ -454,6 +454,61 @@ pub fn value_type(access: &FieldAccess, f: Option<&ir::Field>) -> ValueType {
     }
 }
 
+/// What decides how a scalar field's accessors may reach it.
+pub struct ScalarAccess<'a> {
+    /// The field's C name.
+    pub name: &'a str,
+    /// A `*mut raw::T` expression for the struct that holds the field.
+    pub ptr: TokenStream,
+    /// The getter's parameters (`&self`, or `&self, _held: &G`): what makes a plain read
+    /// sound.
+    pub get_params: TokenStream,
+    /// The setter's parameters before the value, or `None` for no setter: what makes a plain
+    /// write sound (`&mut self`, an exclusive guard, ...).
+    pub set_params: Option<TokenStream>,
+    /// The getter's doc lines.
+    pub get_docs: Vec<TokenStream>,
+    /// The setter's doc line.
+    pub set_doc: String,
+}
+
+/// The getter and, with `set_params`, the setter of a scalar field: plain reads and writes
+/// through the struct's pointer, converting to and from the field's newtype if it has one.
+pub fn scalar_accessors(
+    a: ScalarAccess<'_>,
+    access: &FieldAccess,
+    f: Option<&ir::Field>,
+) -> TokenStream {
+    let getter = ident(a.name);
+    let read = read(&a.ptr, access);
+    let vt = value_type(access, f);
+    let ty = vt.ty;
+    let body = returned(vt.from_raw, quote!(unsafe { #read }));
+    let (get_docs, get_params) = (a.get_docs, a.get_params);
+    let mut out = quote! {
+        #(#get_docs)*
+        pub fn #getter(#get_params) -> #ty {
+            #body
+        }
+    };
+    if let Some(set_params) = a.set_params {
+        let setter = joined(&["set", a.name]);
+        let write = write(&a.ptr, access, &vt.to_raw);
+        let pointer_arg = pointer_arg(access);
+        let set_doc = a.set_doc;
+        out.extend(quote! {
+            #[doc = #set_doc]
+            #pointer_arg
+            pub fn #setter(#set_params, v: #ty) {
+                unsafe { #write }
+            }
+        });
+    }
+    out
+}
+
+/// A field the spec puts under no rule: read through `&self` as C reads it, written only
+/// through `&mut self`, which `from_raw_mut` alone gives.
 fn plain_accessors(
     name: &str,
     access: &FieldAccess,
@@ -461,43 +516,22 @@ fn plain_accessors(
     f: Option<&ir::Field>,
     cx: &StructContext<'_>,
 ) -> TokenStream {
-    let getter = ident(name);
-    let setter = joined(&["set", name]);
-    let read = read(ptr, access);
-    let ValueType {
-        ty,
-        from_raw,
-        to_raw,
-    } = value_type(access, f);
-    let from_raw = returned(from_raw, quote!(unsafe { #read }));
-    let docs = accessor_docs(
-        &format!("Reads `{name}`, which the spec puts under no rule."),
-        f,
-        cx,
-    );
-    let set_docs =
-        format!(" Writes `{name}`; needs the object to itself ([`Self::from_raw_mut`]).");
-    let pointer_arg = pointer_arg(access);
-    let write = write(ptr, access, &to_raw);
-    let write = quote! {
-        // SAFETY: `&mut self` excludes every other access (see `from_raw_mut`).
-        unsafe { #write }
+    let scalar = ScalarAccess {
+        name,
+        ptr: ptr.clone(),
+        get_params: quote!(&self),
+        set_params: Some(quote!(&mut self)),
+        get_docs: accessor_docs(
+            &format!("Reads `{name}`, which the spec puts under no rule."),
+            f,
+            cx,
+        ),
+        set_doc: format!(" Writes `{name}`; needs the object to itself ([`Self::from_raw_mut`])."),
     };
-    quote! {
-        #(#docs)*
-        pub fn #getter(&self) -> #ty {
-            // SAFETY: the spec gives this field no rule, so a plain read is how C reads it.
-            #from_raw
-        }
-
-        #[doc = #set_docs]
-        #pointer_arg
-        pub fn #setter(&mut self, v: #ty) {
-            #write
-        }
-    }
+    scalar_accessors(scalar, access, f)
 }
 
+/// A `readonly` field: nobody writes it once the object is published, so a getter only.
 fn readonly_getter(
     name: &str,
     access: &FieldAccess,
@@ -505,24 +539,21 @@ fn readonly_getter(
     f: &ir::Field,
     cx: &StructContext<'_>,
 ) -> TokenStream {
-    let getter = ident(name);
-    let read = read(ptr, access);
-    let ValueType { ty, from_raw, .. } = value_type(access, Some(f));
-    let from_raw = returned(from_raw, quote!(unsafe { #read }));
-    let docs = accessor_docs(
-        &format!(
-            "Reads `{name}`, which is `readonly`: set before the object is published, never written after, so there is no setter."
+    let scalar = ScalarAccess {
+        name,
+        ptr: ptr.clone(),
+        get_params: quote!(&self),
+        set_params: None,
+        get_docs: accessor_docs(
+            &format!(
+                "Reads `{name}`, which is `readonly`: set before the object is published, never written after, so there is no setter."
+            ),
+            Some(f),
+            cx,
         ),
-        Some(f),
-        cx,
-    );
-    quote! {
-        #(#docs)*
-        pub fn #getter(&self) -> #ty {
-            // SAFETY: nobody writes a readonly field once the object is published.
-            #from_raw
-        }
-    }
+        set_doc: String::new(),
+    };
+    scalar_accessors(scalar, access, Some(f))
 }
 
 fn lockless_accessors(
