@@ -38,13 +38,8 @@ pub fn run(args: &GenArgs, out: &mut Output) -> Result<ExitCode, Fatal> {
         out.error("the spec has errors; nothing was generated");
         return Ok(ExitCode::from(1));
     };
-    let beside = args.file.parent().unwrap_or(Path::new(""));
     let request = invc_headers::Request {
-        headers: spec
-            .headers
-            .iter()
-            .map(|h| invc_headers::HeaderRef::of(h.system, &h.path, beside))
-            .collect(),
+        headers: invc_headers::HeaderRef::all_of(&spec, &args.file),
         clang_args: options.clang_args,
     };
     let runtime = match &args.runtime_path {

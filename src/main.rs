@@ -360,12 +360,7 @@ fn headers(path: &PathBuf, clang: &ClangOptions, out: &mut Output) -> Result<Exi
         out.error("the spec has errors; fix them first");
         return Ok(ExitCode::from(1));
     };
-    let beside = path.parent().unwrap_or(std::path::Path::new(""));
-    let refs = spec
-        .headers
-        .iter()
-        .map(|h| invc_headers::HeaderRef::of(h.system, &h.path, beside))
-        .collect();
+    let refs = invc_headers::HeaderRef::all_of(&spec, path);
     match clang.for_spec(path)?.read(refs) {
         Ok((model, _)) => {
             print_json(&model)?;

@@ -28,13 +28,8 @@ fn generate_from(path: &Path) -> (SourceMap, Result<GeneratedCrate, Vec<Diagnost
         .map(|d| d.render(&sources))
         .collect();
     let spec = checked.spec.unwrap_or_else(|| panic!("{rendered}"));
-    let beside = path.parent().unwrap();
     let request = Request {
-        headers: spec
-            .headers
-            .iter()
-            .map(|h| HeaderRef::of(h.system, &h.path, beside))
-            .collect(),
+        headers: HeaderRef::all_of(&spec, path),
         clang_args: flags.args,
     };
     let options = Options {

@@ -18,6 +18,16 @@ pub enum HeaderRef {
 }
 
 impl HeaderRef {
+    /// The headers of a resolved spec's `header` items, in order, for the spec at
+    /// `spec_path` (quoted headers are found beside it).
+    pub fn all_of(spec: &invc_spec_lang::ir::Spec, spec_path: &std::path::Path) -> Vec<HeaderRef> {
+        let beside = spec_path.parent().unwrap_or(std::path::Path::new(""));
+        spec.headers
+            .iter()
+            .map(|h| HeaderRef::of(h.system, &h.path, beside))
+            .collect()
+    }
+
     /// The header of a `header` item: `<name>` (`system`) through the include paths, else
     /// `"name"` beside the spec, whose folder is `beside`.
     pub fn of(system: bool, name: &str, beside: &std::path::Path) -> HeaderRef {
