@@ -17,7 +17,7 @@ pub mod resolve;
 pub mod rust_names;
 pub mod span;
 
-pub use diagnostic::{Code, Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Phase, Severity};
 pub use span::{FileId, SourceMap, Span};
 
 /// Parses and resolves one file of `sources`. Returns the IR only when there were no errors,

@@ -3,7 +3,7 @@
 //! (```inv,header blocks need a C header beside them; the header cross-check's own tests in
 //! `headers/tests/crosscheck/` cover those examples.)
 
-use invc_spec_lang::{SourceMap, check};
+use invc_spec_lang::{Phase, SourceMap, check};
 use std::path::{Path, PathBuf};
 
 struct Block {
@@ -107,12 +107,12 @@ fn inv_blocks_in_the_docs_check_as_documented() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     // The book has a reference full of examples and an error index with one per code.
     assert!(clean >= 10, "only {clean} clean examples found");
-    let without_header = invc_spec_lang::Code::ALL
+    let of_the_spec_phase = invc_spec_lang::Code::ALL
         .iter()
-        .filter(|c| !c.needs_header() && !c.from_codegen())
+        .filter(|c| c.phase() == Phase::Spec)
         .count();
     assert!(
-        failing >= without_header,
+        failing >= of_the_spec_phase,
         "only {failing} error examples found"
     );
 }
@@ -126,7 +126,7 @@ fn error_index_documents_every_code() {
             text.contains(&format!("## {code}")),
             "book/src/errors.md has no section for {code}"
         );
-        let example = if code.needs_header() || code.from_codegen() {
+        let example = if code.phase() != Phase::Spec {
             "```inv,header".to_owned()
         } else {
             format!("```inv,error={code}")

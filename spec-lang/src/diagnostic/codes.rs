@@ -1,6 +1,7 @@
 //! The catalogue of error codes. A code, once published, keeps its meaning forever: add new
-//! codes at the end, never renumber. The book's error index has an entry for every code and
-//! `tests/diagnostics/` a spec that triggers it; tests fail if either is missing.
+//! codes at the end, never renumber. The book's error index has an entry for every code, and
+//! the tests of the code's [`Phase`] a fixture that triggers it; tests fail if either is
+//! missing. Codes of one phase are numbered together, so a phase is a range of codes.
 
 use serde::{Serialize, Serializer};
 
@@ -21,16 +22,16 @@ macro_rules! codes {
                 match self { $(Code::$variant => $code,)* }
             }
 
-            /// Whether the code comes from the cross-check against C headers (its examples
-            /// need a header as well as a spec).
-            pub fn needs_header(self) -> bool {
-                self >= Code::UnknownCStruct && self <= Code::HeadersDoNotCompile
-            }
-
-            /// Whether the code comes from `invc gen` (its examples need headers and a
-            /// generation run).
-            pub fn from_codegen(self) -> bool {
-                self == Code::GenerationFailed
+            /// The phase that reports the code, which is also what its examples and test
+            /// fixtures need besides a spec.
+            pub fn phase(self) -> Phase {
+                if self >= Code::GenerationFailed {
+                    Phase::Codegen
+                } else if self >= Code::UnknownCStruct {
+                    Phase::Headers
+                } else {
+                    Phase::Spec
+                }
             }
 
             /// A short title, as used in the error index.
@@ -39,6 +40,17 @@ macro_rules! codes {
             }
         }
     };
+}
+
+/// Which phase reports a diagnostic code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The lexer, parser and resolution: a spec alone triggers it (`spec-lang/tests/diagnostics/`).
+    Spec,
+    /// The cross-check against C headers: it needs a header too (`headers/tests/crosscheck/`).
+    Headers,
+    /// `invc gen`: it needs headers and a generation run (`codegen/tests/`).
+    Codegen,
 }
 
 codes! {

@@ -6,7 +6,7 @@
 
 mod codes;
 
-pub use codes::Code;
+pub use codes::{Code, Phase};
 
 use crate::span::{SourceMap, Span};
 use codespan_reporting::diagnostic as cs;
