@@ -198,14 +198,9 @@ impl DmaBuf<CpuOwned> {
         // against the context.
         let ptr = unsafe { sys::kzalloc(len, flags.as_raw()) };
         let cpu = NonNull::new(ptr.cast::<u8>()).ok_or(Errno::ENOMEM)?;
-        Ok(DmaBuf {
-            cpu,
-            len,
-            bus: sys::DMA_MAPPING_ERROR,
-            dev: core::ptr::null_mut(),
-            dir: DmaDirection::Bidirectional,
-            _state: PhantomData,
-        })
+        // SAFETY: a fresh, zeroed, unmapped `kzalloc` allocation of `len > 0` bytes that
+        // nothing else knows of.
+        Ok(unsafe { Self::from_raw(cpu, len) })
     }
 
     /// Takes ownership of `len` initialised bytes at `cpu` that C allocated.
