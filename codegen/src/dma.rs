@@ -156,7 +156,8 @@ fn coherent(
             ::core::option::Option::Some(unsafe { ::inv::CoherentSlice::from_raw(cpu, len) })
         }
 
-        #[allow(unused_parens, clippy::double_parens)]
+        // `unused_unsafe`: a count of constants reads no field.
+        #[allow(unused_parens, clippy::double_parens, unused_unsafe)]
         fn #len_fn(&self) -> ::core::option::Option<i128> {
             // SAFETY: plain reads of scalar fields of the wrapped object.
             ::core::option::Option::Some(unsafe { #len })

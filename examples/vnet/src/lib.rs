@@ -9,7 +9,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use vnet_inv::{
-    RingIdx, VnetDev, VnetDevOps, VnetQueue, VnetQueueRef, raw, vnet_dev_ops_table,
+    RingIdx, VnetDev, VnetDevOps, VnetQueue, VnetQueueRef, VnetRing, VnetSlot, raw, to_vnet_queue,
+    vnet_dev_ops_table,
 };
 
 /// How many queues [`vnet_queue_release`] has freed.

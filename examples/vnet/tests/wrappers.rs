@@ -1,6 +1,6 @@
 //! The generated wrappers of vnet.inv at run time, over the host shim's primitives.
 
-use vnet_example::{RingIdx, VnetQueue, VnetQueueRef, raw};
+use vnet_example::{RingIdx, VnetQueue, VnetQueueRef, VnetRing, raw};
 
 /// A `struct vnet_queue` as C would set it up: zeroed, lock initialised, size set.
 fn new_queue(size: u32) -> Box<raw::vnet_queue> {
@@ -282,13 +282,16 @@ fn the_coherent_ring_is_read_and_written_whole_elements_at_a_time() {
         inv::sys::dma_alloc_coherent(dev.as_raw(), size, &mut bus, inv::Gfp::KERNEL.as_raw())
     };
     assert!(!cpu.is_null());
-    let q = vnet_example::vnet_queue_alloc(4);
-    // SAFETY: the queue is live and this test is its only user; the ring outlives its use.
-    let queue: &mut VnetQueue = unsafe { VnetQueue::from_raw_mut(q) };
-    assert!(queue.desc().is_none(), "no ring yet");
-    // SAFETY: a plain write of the pointer field of a queue nobody else uses.
-    unsafe { (*q).desc = cpu.cast() };
-    let desc = queue.desc().unwrap();
+    // SAFETY: all-zero bytes are a valid `struct vnet_ring` (integers and null pointers).
+    let mut ring: Box<raw::vnet_ring> = Box::new(unsafe { std::mem::zeroed() });
+    ring.num = 4;
+    let r: *mut raw::vnet_ring = &mut *ring;
+    // SAFETY: the ring is live and this test is its only user; the memory outlives its use.
+    let wrapped: &mut VnetRing = unsafe { VnetRing::from_raw_mut(r) };
+    assert!(wrapped.desc().is_none(), "no ring yet");
+    // SAFETY: a plain write of the pointer field of a ring nobody else uses.
+    unsafe { (*r).desc = cpu.cast() };
+    let desc = wrapped.desc().unwrap();
     assert_eq!(desc.len(), 4);
     let entry = raw::vring_desc {
         addr: 0x1000,
@@ -299,13 +302,11 @@ fn the_coherent_ring_is_read_and_written_whole_elements_at_a_time() {
     desc.write(2, entry);
     assert_eq!(desc.read(2).len, 64);
     assert_eq!(desc.read(2).next, 2);
-    // SAFETY: the ring is unhooked from the queue before it is freed.
+    // SAFETY: the ring is unhooked before the memory is freed.
     unsafe {
-        (*q).desc = std::ptr::null_mut();
+        (*r).desc = std::ptr::null_mut();
         inv::sys::dma_free_coherent(dev.as_raw(), size, cpu, bus);
     }
-    // SAFETY: the allocation's reference is handed over and dropped: the queue is released.
-    drop(unsafe { VnetQueueRef::from_raw(std::ptr::NonNull::from(&*queue)) });
 }
 
 #[test]

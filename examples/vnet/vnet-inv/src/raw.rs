@@ -85,6 +85,27 @@ const _: () = {
 };
 #[repr(C)]
 #[derive(Copy, Clone)]
+pub struct device {
+    pub init_name: *const ::core::ffi::c_char,
+    pub driver_data: *mut ::core::ffi::c_void,
+    pub dma_mask: u64_,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of device"][::core::mem::size_of::<device>() - 24usize];
+    ["Alignment of device"][::core::mem::align_of::<device>() - 8usize];
+    [
+        "Offset of field: device::init_name",
+    ][::core::mem::offset_of!(device, init_name) - 0usize];
+    [
+        "Offset of field: device::driver_data",
+    ][::core::mem::offset_of!(device, driver_data) - 8usize];
+    [
+        "Offset of field: device::dma_mask",
+    ][::core::mem::offset_of!(device, dma_mask) - 16usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
 pub struct virtqueue {
     pub num: ::core::ffi::c_uint,
     pub priv_: *mut ::core::ffi::c_void,
@@ -127,6 +148,61 @@ const _: () = {
 };
 #[repr(C)]
 #[derive(Copy, Clone)]
+pub struct vring_avail_elem {
+    pub id: ::core::ffi::c_ushort,
+    pub flags: ::core::ffi::c_ushort,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of vring_avail_elem"][::core::mem::size_of::<vring_avail_elem>() - 4usize];
+    [
+        "Alignment of vring_avail_elem",
+    ][::core::mem::align_of::<vring_avail_elem>() - 2usize];
+    [
+        "Offset of field: vring_avail_elem::id",
+    ][::core::mem::offset_of!(vring_avail_elem, id) - 0usize];
+    [
+        "Offset of field: vring_avail_elem::flags",
+    ][::core::mem::offset_of!(vring_avail_elem, flags) - 2usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct vring_used_elem {
+    pub id: ::core::ffi::c_uint,
+    pub len: ::core::ffi::c_uint,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of vring_used_elem"][::core::mem::size_of::<vring_used_elem>() - 8usize];
+    [
+        "Alignment of vring_used_elem",
+    ][::core::mem::align_of::<vring_used_elem>() - 4usize];
+    [
+        "Offset of field: vring_used_elem::id",
+    ][::core::mem::offset_of!(vring_used_elem, id) - 0usize];
+    [
+        "Offset of field: vring_used_elem::len",
+    ][::core::mem::offset_of!(vring_used_elem, len) - 4usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct vring_idx {
+    pub idx: ::core::ffi::c_uint,
+    pub flags: ::core::ffi::c_uint,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of vring_idx"][::core::mem::size_of::<vring_idx>() - 8usize];
+    ["Alignment of vring_idx"][::core::mem::align_of::<vring_idx>() - 4usize];
+    [
+        "Offset of field: vring_idx::idx",
+    ][::core::mem::offset_of!(vring_idx, idx) - 0usize];
+    [
+        "Offset of field: vring_idx::flags",
+    ][::core::mem::offset_of!(vring_idx, flags) - 4usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
 pub struct vnet_ops {
     pub kick: ::core::option::Option<
         unsafe extern "C" fn(vq: *mut virtqueue) -> ::core::ffi::c_int,
@@ -146,6 +222,7 @@ pub struct vnet_req {
     pub node: list_head,
     pub data: *mut ::core::ffi::c_void,
     pub len: ::core::ffi::c_uint,
+    pub cookie: ::core::ffi::c_uint,
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
@@ -158,6 +235,116 @@ const _: () = {
         "Offset of field: vnet_req::data",
     ][::core::mem::offset_of!(vnet_req, data) - 16usize];
     ["Offset of field: vnet_req::len"][::core::mem::offset_of!(vnet_req, len) - 24usize];
+    [
+        "Offset of field: vnet_req::cookie",
+    ][::core::mem::offset_of!(vnet_req, cookie) - 28usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct vnet_ring {
+    pub num: ::core::ffi::c_uint,
+    pub desc: *mut vring_desc,
+    pub desc_dma: dma_addr_t,
+    pub avail: *mut vring_avail_elem,
+    pub avail_dma: dma_addr_t,
+    pub used: *mut vring_used_elem,
+    pub used_dma: dma_addr_t,
+    pub ctl: *mut vring_idx,
+    pub ctl_dma: dma_addr_t,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of vnet_ring"][::core::mem::size_of::<vnet_ring>() - 72usize];
+    ["Alignment of vnet_ring"][::core::mem::align_of::<vnet_ring>() - 8usize];
+    [
+        "Offset of field: vnet_ring::num",
+    ][::core::mem::offset_of!(vnet_ring, num) - 0usize];
+    [
+        "Offset of field: vnet_ring::desc",
+    ][::core::mem::offset_of!(vnet_ring, desc) - 8usize];
+    [
+        "Offset of field: vnet_ring::desc_dma",
+    ][::core::mem::offset_of!(vnet_ring, desc_dma) - 16usize];
+    [
+        "Offset of field: vnet_ring::avail",
+    ][::core::mem::offset_of!(vnet_ring, avail) - 24usize];
+    [
+        "Offset of field: vnet_ring::avail_dma",
+    ][::core::mem::offset_of!(vnet_ring, avail_dma) - 32usize];
+    [
+        "Offset of field: vnet_ring::used",
+    ][::core::mem::offset_of!(vnet_ring, used) - 40usize];
+    [
+        "Offset of field: vnet_ring::used_dma",
+    ][::core::mem::offset_of!(vnet_ring, used_dma) - 48usize];
+    [
+        "Offset of field: vnet_ring::ctl",
+    ][::core::mem::offset_of!(vnet_ring, ctl) - 56usize];
+    [
+        "Offset of field: vnet_ring::ctl_dma",
+    ][::core::mem::offset_of!(vnet_ring, ctl_dma) - 64usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct vnet_slot {
+    pub buf: *mut ::core::ffi::c_void,
+    pub buf_dma: dma_addr_t,
+    pub buf_len: ::core::ffi::c_uint,
+    pub cookie: ::core::ffi::c_uint,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of vnet_slot"][::core::mem::size_of::<vnet_slot>() - 24usize];
+    ["Alignment of vnet_slot"][::core::mem::align_of::<vnet_slot>() - 8usize];
+    [
+        "Offset of field: vnet_slot::buf",
+    ][::core::mem::offset_of!(vnet_slot, buf) - 0usize];
+    [
+        "Offset of field: vnet_slot::buf_dma",
+    ][::core::mem::offset_of!(vnet_slot, buf_dma) - 8usize];
+    [
+        "Offset of field: vnet_slot::buf_len",
+    ][::core::mem::offset_of!(vnet_slot, buf_len) - 16usize];
+    [
+        "Offset of field: vnet_slot::cookie",
+    ][::core::mem::offset_of!(vnet_slot, cookie) - 20usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct vnet_stats {
+    pub tx_packets: ::core::ffi::c_ulonglong,
+    pub tx_bytes: ::core::ffi::c_ulonglong,
+    pub tx_errors: ::core::ffi::c_ulonglong,
+    pub tx_dropped: ::core::ffi::c_ulonglong,
+    pub interrupts: ::core::ffi::c_ulonglong,
+    pub polls: ::core::ffi::c_ulonglong,
+    pub refilled: ::core::ffi::c_ulonglong,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of vnet_stats"][::core::mem::size_of::<vnet_stats>() - 56usize];
+    ["Alignment of vnet_stats"][::core::mem::align_of::<vnet_stats>() - 8usize];
+    [
+        "Offset of field: vnet_stats::tx_packets",
+    ][::core::mem::offset_of!(vnet_stats, tx_packets) - 0usize];
+    [
+        "Offset of field: vnet_stats::tx_bytes",
+    ][::core::mem::offset_of!(vnet_stats, tx_bytes) - 8usize];
+    [
+        "Offset of field: vnet_stats::tx_errors",
+    ][::core::mem::offset_of!(vnet_stats, tx_errors) - 16usize];
+    [
+        "Offset of field: vnet_stats::tx_dropped",
+    ][::core::mem::offset_of!(vnet_stats, tx_dropped) - 24usize];
+    [
+        "Offset of field: vnet_stats::interrupts",
+    ][::core::mem::offset_of!(vnet_stats, interrupts) - 32usize];
+    [
+        "Offset of field: vnet_stats::polls",
+    ][::core::mem::offset_of!(vnet_stats, polls) - 40usize];
+    [
+        "Offset of field: vnet_stats::refilled",
+    ][::core::mem::offset_of!(vnet_stats, refilled) - 48usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]
@@ -170,17 +357,24 @@ pub struct vnet_queue {
     pub index: ::core::ffi::c_uint,
     pub broken: ::core::ffi::c_int,
     pub ops: *const vnet_ops,
-    pub desc: *mut vring_desc,
+    pub dev: *mut device,
     pub buf: *mut ::core::ffi::c_void,
     pub buf_dma: dma_addr_t,
     pub buf_len: ::core::ffi::c_uint,
     pub vq: virtqueue,
     pub pending: list_head,
     pub ref_: kref,
+    pub ring: *mut vnet_ring,
+    pub slots: *mut vnet_slot,
+    pub avail_idx: ::core::ffi::c_uint,
+    pub pending_len: ::core::ffi::c_uint,
+    pub napi_scheduled: ::core::ffi::c_uint,
+    pub kicks: ::core::ffi::c_uint,
+    pub stats: vnet_stats,
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of vnet_queue"][::core::mem::size_of::<vnet_queue>() - 112usize];
+    ["Size of vnet_queue"][::core::mem::size_of::<vnet_queue>() - 200usize];
     ["Alignment of vnet_queue"][::core::mem::align_of::<vnet_queue>() - 8usize];
     [
         "Offset of field: vnet_queue::lock",
@@ -207,8 +401,8 @@ const _: () = {
         "Offset of field: vnet_queue::ops",
     ][::core::mem::offset_of!(vnet_queue, ops) - 32usize];
     [
-        "Offset of field: vnet_queue::desc",
-    ][::core::mem::offset_of!(vnet_queue, desc) - 40usize];
+        "Offset of field: vnet_queue::dev",
+    ][::core::mem::offset_of!(vnet_queue, dev) - 40usize];
     [
         "Offset of field: vnet_queue::buf",
     ][::core::mem::offset_of!(vnet_queue, buf) - 48usize];
@@ -227,6 +421,27 @@ const _: () = {
     [
         "Offset of field: vnet_queue::ref_",
     ][::core::mem::offset_of!(vnet_queue, ref_) - 104usize];
+    [
+        "Offset of field: vnet_queue::ring",
+    ][::core::mem::offset_of!(vnet_queue, ring) - 112usize];
+    [
+        "Offset of field: vnet_queue::slots",
+    ][::core::mem::offset_of!(vnet_queue, slots) - 120usize];
+    [
+        "Offset of field: vnet_queue::avail_idx",
+    ][::core::mem::offset_of!(vnet_queue, avail_idx) - 128usize];
+    [
+        "Offset of field: vnet_queue::pending_len",
+    ][::core::mem::offset_of!(vnet_queue, pending_len) - 132usize];
+    [
+        "Offset of field: vnet_queue::napi_scheduled",
+    ][::core::mem::offset_of!(vnet_queue, napi_scheduled) - 136usize];
+    [
+        "Offset of field: vnet_queue::kicks",
+    ][::core::mem::offset_of!(vnet_queue, kicks) - 140usize];
+    [
+        "Offset of field: vnet_queue::stats",
+    ][::core::mem::offset_of!(vnet_queue, stats) - 144usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]

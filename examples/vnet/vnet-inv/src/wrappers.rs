@@ -111,6 +111,18 @@ impl VnetQueue {
     pub fn set_broken(&self, v: ::core::ffi::c_int) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).broken).write_volatile(v) }
     }
+    /// Reads `dev`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:14`)
+    pub fn dev(&self) -> *mut raw::device {
+        unsafe { (*self.as_raw()).dev }
+    }
+    /// Reads `kicks` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:15`)
+    pub fn kicks(&self) -> ::core::ffi::c_uint {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).kicks).read_volatile() }
+    }
+    /// Writes `kicks` once, as `WRITE_ONCE` does.
+    pub fn set_kicks(&self, v: ::core::ffi::c_uint) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).kicks).write_volatile(v) }
+    }
     /// Takes `lock` (spinlock, interrupts disabled and restored), as `vnet.inv:9` says it is taken; the guard releases it when dropped.
     ///
     /// Taken from the interrupt handler too, so always with irqsave.
@@ -130,21 +142,6 @@ impl VnetQueue {
                 rcu,
             )
         }
-    }
-    /// The coherent `desc` ring (`vnet.inv:18`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
-    pub fn desc(
-        &mut self,
-    ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_desc>> {
-        let len = usize::try_from(self.desc_len()?).ok()?;
-        let cpu = ::core::ptr::NonNull::new(unsafe {
-            (*::core::ptr::addr_of_mut!((* self.as_raw()).desc))
-                .cast::<raw::vring_desc>()
-        })?;
-        ::core::option::Option::Some(unsafe { ::inv::CoherentSlice::from_raw(cpu, len) })
-    }
-    #[allow(unused_parens, clippy::double_parens)]
-    fn desc_len(&self) -> ::core::option::Option<i128> {
-        ::core::option::Option::Some(unsafe { (((*self.as_raw()).size) as i128) })
     }
     /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:19`); gives it back if those fields already hold one.
     pub fn store_buf(
@@ -216,6 +213,14 @@ impl VnetQueue {
             ((((*self.as_raw()).num_free) as i128) <= (((*self.as_raw()).size) as i128))
         })
     }
+    /// Evaluates `pending_len <= VNET_MAX_PENDING` (`vnet.inv:12`).
+    /// Called with the lock that guards these fields held.
+    #[allow(unused_parens, clippy::double_parens)]
+    fn invariant_1(&self) -> ::core::option::Option<bool> {
+        ::core::option::Option::Some(unsafe {
+            ((((*self.as_raw()).pending_len) as i128) <= 64i128)
+        })
+    }
 }
 unsafe impl ::core::marker::Sync for VnetQueue {}
 unsafe impl ::core::marker::Send for VnetQueue {}
@@ -237,6 +242,10 @@ unsafe impl ::inv::HasLock<VnetQueueLockTag> for VnetQueue {
         debug_assert!(
             self.invariant_0().unwrap_or(false),
             "invariant `num_free <= size` (vnet.inv:12) violated"
+        );
+        debug_assert!(
+            self.invariant_1().unwrap_or(false),
+            "invariant `pending_len <= VNET_MAX_PENDING` (vnet.inv:12) violated"
         );
     }
 }
@@ -281,6 +290,63 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
         unsafe {
             ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).last_used).write(v)
         }
+    }
+    /// Reads `ring`, guarded by this lock (`vnet.inv:10`).
+    pub fn ring(&self) -> *mut raw::vnet_ring {
+        unsafe { (*self.0.owner().as_raw()).ring }
+    }
+    /// Writes `ring`, guarded by this lock (`vnet.inv:10`).
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
+    pub fn set_ring(&mut self, v: *mut raw::vnet_ring) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).ring).write(v) }
+    }
+    /// Reads `slots`, guarded by this lock (`vnet.inv:10`).
+    pub fn slots(&self) -> *mut raw::vnet_slot {
+        unsafe { (*self.0.owner().as_raw()).slots }
+    }
+    /// Writes `slots`, guarded by this lock (`vnet.inv:10`).
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
+    pub fn set_slots(&mut self, v: *mut raw::vnet_slot) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).slots).write(v) }
+    }
+    /// Reads `avail_idx`, guarded by this lock (`vnet.inv:10`).
+    pub fn avail_idx(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.0.owner().as_raw()).avail_idx }
+    }
+    /// Writes `avail_idx`, guarded by this lock (`vnet.inv:10`).
+    pub fn set_avail_idx(&mut self, v: ::core::ffi::c_uint) {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).avail_idx).write(v)
+        }
+    }
+    /// Reads `pending_len`, guarded by this lock (`vnet.inv:10`).
+    pub fn pending_len(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.0.owner().as_raw()).pending_len }
+    }
+    /// Writes `pending_len`, guarded by this lock (`vnet.inv:10`).
+    pub fn set_pending_len(&mut self, v: ::core::ffi::c_uint) {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).pending_len).write(v)
+        }
+    }
+    /// Reads `napi_scheduled`, guarded by this lock (`vnet.inv:10`).
+    pub fn napi_scheduled(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.0.owner().as_raw()).napi_scheduled }
+    }
+    /// Writes `napi_scheduled`, guarded by this lock (`vnet.inv:10`).
+    pub fn set_napi_scheduled(&mut self, v: ::core::ffi::c_uint) {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).napi_scheduled)
+                .write(v)
+        }
+    }
+    /// Reads `stats`, guarded by this lock (`vnet.inv:10`).
+    pub fn stats(&self) -> &raw::vnet_stats {
+        unsafe { &*::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).stats) }
+    }
+    /// Writes `stats`, guarded by this lock (`vnet.inv:10`).
+    pub fn stats_mut(&mut self) -> &mut raw::vnet_stats {
+        unsafe { &mut *::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).stats) }
     }
     /// Publishes `new` as `ops` (`rcu_assign_pointer`, `vnet.inv:17`) and gives back the object it replaced, which readers may still use: free it only through the `Retired`.
     pub fn replace_ops(
@@ -361,7 +427,6 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
         }
     }
 }
-unsafe impl ::inv::dma::Pod for raw::vring_desc {}
 /// An owned reference to a `struct vnet_queue` (`vnet.inv:22`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `vnet_queue_release`.
 pub type VnetQueueRef = ::inv::KrefRef<VnetQueue>;
 const _: () = assert!(
@@ -464,6 +529,206 @@ impl<'a> VnetDevCfgLockGuard<'a> {
         self.0.owner()
     }
 }
+/// The C `struct vnet_ring`, as `vnet.inv:45` says it is used.
+///
+/// The rings shared with the device. Reached only through `vnet_queue.ring`, under the
+/// queue's lock, so the CPU side has one writer at a time.
+#[repr(transparent)]
+pub struct VnetRing(::core::cell::UnsafeCell<raw::vnet_ring>);
+impl VnetRing {
+    /// Wraps a C object; the only way to get a wrapper.
+    ///
+    /// # Safety
+    /// `ptr` points to an initialised `struct vnet_ring` that stays valid for `'a`, and every access to it by other code, C or Rust, keeps the rules of `examples/vnet/vnet.inv`: guarded fields only with their lock held, `readonly` fields not written any more, `lockless` fields only with `READ_ONCE`/`WRITE_ONCE`.
+    pub unsafe fn from_raw<'a>(ptr: *mut raw::vnet_ring) -> &'a Self {
+        let this = unsafe { &*ptr.cast::<Self>() };
+        this.check_unguarded_invariants();
+        this
+    }
+    /// Wraps a C object the caller has to itself, so that its plain fields can be set.
+    ///
+    /// # Safety
+    /// As for [`VnetRing::from_raw`], and no other code accesses the struct while the returned reference lives (as during initialisation, before the struct is published).
+    pub unsafe fn from_raw_mut<'a>(ptr: *mut raw::vnet_ring) -> &'a mut Self {
+        let this = unsafe { &mut *ptr.cast::<Self>() };
+        this.check_unguarded_invariants();
+        this
+    }
+    /// The C object, for passing to C functions.
+    pub fn as_raw(&self) -> *mut raw::vnet_ring {
+        self.0.get()
+    }
+    fn check_unguarded_invariants(&self) {}
+    /// Reads `num`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    pub fn num(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.as_raw()).num }
+    }
+    /// Reads `desc_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    pub fn desc_dma(&self) -> raw::dma_addr_t {
+        unsafe { (*self.as_raw()).desc_dma }
+    }
+    /// Reads `avail_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    pub fn avail_dma(&self) -> raw::dma_addr_t {
+        unsafe { (*self.as_raw()).avail_dma }
+    }
+    /// Reads `used_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    pub fn used_dma(&self) -> raw::dma_addr_t {
+        unsafe { (*self.as_raw()).used_dma }
+    }
+    /// Reads `ctl_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    pub fn ctl_dma(&self) -> raw::dma_addr_t {
+        unsafe { (*self.as_raw()).ctl_dma }
+    }
+    /// The coherent `desc` ring (`vnet.inv:47`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    pub fn desc(
+        &mut self,
+    ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_desc>> {
+        let len = usize::try_from(self.desc_len()?).ok()?;
+        let cpu = ::core::ptr::NonNull::new(unsafe {
+            (*::core::ptr::addr_of_mut!((* self.as_raw()).desc))
+                .cast::<raw::vring_desc>()
+        })?;
+        ::core::option::Option::Some(unsafe { ::inv::CoherentSlice::from_raw(cpu, len) })
+    }
+    #[allow(unused_parens, clippy::double_parens, unused_unsafe)]
+    fn desc_len(&self) -> ::core::option::Option<i128> {
+        ::core::option::Option::Some(unsafe { (((*self.as_raw()).num) as i128) })
+    }
+    /// The coherent `avail` ring (`vnet.inv:48`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    pub fn avail(
+        &mut self,
+    ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_avail_elem>> {
+        let len = usize::try_from(self.avail_len()?).ok()?;
+        let cpu = ::core::ptr::NonNull::new(unsafe {
+            (*::core::ptr::addr_of_mut!((* self.as_raw()).avail))
+                .cast::<raw::vring_avail_elem>()
+        })?;
+        ::core::option::Option::Some(unsafe { ::inv::CoherentSlice::from_raw(cpu, len) })
+    }
+    #[allow(unused_parens, clippy::double_parens, unused_unsafe)]
+    fn avail_len(&self) -> ::core::option::Option<i128> {
+        ::core::option::Option::Some(unsafe { (((*self.as_raw()).num) as i128) })
+    }
+    /// The coherent `used` ring (`vnet.inv:49`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    pub fn used(
+        &mut self,
+    ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_used_elem>> {
+        let len = usize::try_from(self.used_len()?).ok()?;
+        let cpu = ::core::ptr::NonNull::new(unsafe {
+            (*::core::ptr::addr_of_mut!((* self.as_raw()).used))
+                .cast::<raw::vring_used_elem>()
+        })?;
+        ::core::option::Option::Some(unsafe { ::inv::CoherentSlice::from_raw(cpu, len) })
+    }
+    #[allow(unused_parens, clippy::double_parens, unused_unsafe)]
+    fn used_len(&self) -> ::core::option::Option<i128> {
+        ::core::option::Option::Some(unsafe { (((*self.as_raw()).num) as i128) })
+    }
+    /// The coherent `ctl` ring (`vnet.inv:50`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    pub fn ctl(
+        &mut self,
+    ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_idx>> {
+        let len = usize::try_from(self.ctl_len()?).ok()?;
+        let cpu = ::core::ptr::NonNull::new(unsafe {
+            (*::core::ptr::addr_of_mut!((* self.as_raw()).ctl)).cast::<raw::vring_idx>()
+        })?;
+        ::core::option::Option::Some(unsafe { ::inv::CoherentSlice::from_raw(cpu, len) })
+    }
+    #[allow(unused_parens, clippy::double_parens, unused_unsafe)]
+    fn ctl_len(&self) -> ::core::option::Option<i128> {
+        ::core::option::Option::Some(unsafe { 2i128 })
+    }
+}
+unsafe impl ::core::marker::Sync for VnetRing {}
+unsafe impl ::core::marker::Send for VnetRing {}
+unsafe impl ::inv::dma::Pod for raw::vring_desc {}
+unsafe impl ::inv::dma::Pod for raw::vring_avail_elem {}
+unsafe impl ::inv::dma::Pod for raw::vring_used_elem {}
+unsafe impl ::inv::dma::Pod for raw::vring_idx {}
+/// The C `struct vnet_slot`, as `vnet.inv:55` says it is used.
+///
+/// One descriptor's packet: the device owns `buf` from `vnet_add_buf` until the used ring
+/// gives the descriptor back. Reached only through `vnet_queue.slots`, under the lock.
+#[repr(transparent)]
+pub struct VnetSlot(::core::cell::UnsafeCell<raw::vnet_slot>);
+impl VnetSlot {
+    /// Wraps a C object; the only way to get a wrapper.
+    ///
+    /// # Safety
+    /// `ptr` points to an initialised `struct vnet_slot` that stays valid for `'a`, and every access to it by other code, C or Rust, keeps the rules of `examples/vnet/vnet.inv`: guarded fields only with their lock held, `readonly` fields not written any more, `lockless` fields only with `READ_ONCE`/`WRITE_ONCE`.
+    pub unsafe fn from_raw<'a>(ptr: *mut raw::vnet_slot) -> &'a Self {
+        let this = unsafe { &*ptr.cast::<Self>() };
+        this.check_unguarded_invariants();
+        this
+    }
+    /// Wraps a C object the caller has to itself, so that its plain fields can be set.
+    ///
+    /// # Safety
+    /// As for [`VnetSlot::from_raw`], and no other code accesses the struct while the returned reference lives (as during initialisation, before the struct is published).
+    pub unsafe fn from_raw_mut<'a>(ptr: *mut raw::vnet_slot) -> &'a mut Self {
+        let this = unsafe { &mut *ptr.cast::<Self>() };
+        this.check_unguarded_invariants();
+        this
+    }
+    /// The C object, for passing to C functions.
+    pub fn as_raw(&self) -> *mut raw::vnet_slot {
+        self.0.get()
+    }
+    fn check_unguarded_invariants(&self) {}
+    /// Reads `cookie`, which the spec puts under no rule.
+    pub fn cookie(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.as_raw()).cookie }
+    }
+    /// Writes `cookie`; needs the object to itself ([`Self::from_raw_mut`]).
+    pub fn set_cookie(&mut self, v: ::core::ffi::c_uint) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).cookie).write(v) }
+    }
+    /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:56`); gives it back if those fields already hold one.
+    pub fn store_buf(
+        &mut self,
+        buf: ::inv::DmaBuf<::inv::DeviceOwned>,
+    ) -> ::core::result::Result<(), ::inv::DmaBuf<::inv::DeviceOwned>> {
+        unsafe {
+            if !(*::core::ptr::addr_of_mut!((* self.as_raw()).buf)).is_null() {
+                return ::core::result::Result::Err(buf);
+            }
+            let (cpu, len, bus) = buf.into_raw_mapped();
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf).write(cpu.as_ptr().cast());
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_dma).write(bus as _);
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_len).write(len as _);
+        }
+        ::core::result::Result::Ok(())
+    }
+    /// Takes back the buffer `buf` holds, still owned by the device: unmap it before the CPU touches or frees it.
+    ///
+    /// # Safety
+    /// `dev` is the device the buffer was mapped on, and the fields were set by
+    /// `store_*` or by C code that maps the buffer the same way.
+    pub unsafe fn take_buf(
+        &mut self,
+        dev: &::inv::Device,
+    ) -> ::core::option::Option<::inv::DmaBuf<::inv::DeviceOwned>> {
+        unsafe {
+            let cpu = ::core::ptr::NonNull::new(
+                (*::core::ptr::addr_of_mut!((* self.as_raw()).buf)).cast::<u8>(),
+            )?;
+            let buf = ::inv::DmaBuf::from_raw_mapped(
+                cpu,
+                *::core::ptr::addr_of_mut!((* self.as_raw()).buf_len) as usize,
+                *::core::ptr::addr_of_mut!((* self.as_raw()).buf_dma) as _,
+                dev,
+                ::inv::DmaDirection::ToDevice,
+            );
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf)
+                .write(::core::ptr::null_mut());
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_dma).write(0 as _);
+            ::core::ptr::addr_of_mut!((* self.as_raw()).buf_len).write(0 as _);
+            ::core::option::Option::Some(buf)
+        }
+    }
+}
+unsafe impl ::core::marker::Sync for VnetSlot {}
+unsafe impl ::core::marker::Send for VnetSlot {}
 /// `to_vnet_queue`: the `struct vnet_queue` that contains `vq` (C's `container_of`), safely.
 pub fn to_vnet_queue(vq: &VnetQueueVq) -> &VnetQueue {
     VnetQueue::from_vq(vq)

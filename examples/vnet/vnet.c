@@ -1,0 +1,983 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vnet.c: a virtio-style network transmit queue, and the device it drives.
+ *
+ * Written for invc (not taken from the kernel), against the kernel's API as the invc host
+ * shim provides it in userspace. vnet.h describes the structures and vnet.inv their rules;
+ * the Rust translation in src/ does what this file does through the wrappers invc generates.
+ *
+ * The life of a packet:
+ *
+ *   vnet_xmit / vnet_add_buf     copy the packet into a kmalloc buffer, dma_map_single it
+ *                                (from here the device owns it), take a free descriptor, fill
+ *                                it, publish it in the available ring, kick the device;
+ *   vnet_sim_run (the device)    reads the available ring, the descriptor and the packet
+ *                                through bus addresses, "sends" the header block and the
+ *                                packet, writes the used ring and raises an interrupt;
+ *   vnet_interrupt (hardirq)     notes the device's state and schedules the poll loop;
+ *   vnet_poll (softirq)          takes used descriptors back: dma_unmap_single (the CPU owns
+ *                                the buffer again), then kfree, then the descriptor goes back
+ *                                on the free list; refills the ring from the pending list.
+ *
+ * Locking: q->lock guards the free list, the rings' CPU side, the slots, the pending list and
+ * the counters. The interrupt handler takes it too, so everybody takes it with irqsave. The
+ * ops (how to kick the device) are read under RCU and replaced under the lock. The queue is
+ * reference counted; the last vnet_queue_put frees it.
+ *
+ * The simulated device (the vnet_sim_* functions at the end) is hardware, not driver code:
+ * it reaches memory only through bus addresses, so the host shim's DMA tracker checks that
+ * it touches only what the driver has handed it. */
+
+#include <linux/container_of.h>
+#include <linux/dma-mapping.h>
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/inv_shim.h>
+#include <linux/kernel.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <string.h>
+
+#include "vnet.h"
+
+/* The queue that embeds a virtqueue: what virtio drivers get in their callbacks. */
+#define to_vnet_queue(_vq) container_of(_vq, struct vnet_queue, vq)
+
+/* No descriptor: the end of the free list. */
+#define VNET_NO_DESC 0xffffu
+
+/* ------------------------------------------------------------------------------------------
+ * Ring memory
+ * ---------------------------------------------------------------------------------------- */
+
+static int vnet_size_valid(unsigned int size)
+{
+	return size >= 2 && size <= VNET_RING_SIZE && (size & (size - 1)) == 0;
+}
+
+/* Allocates the four coherent areas of a ring of num descriptors. */
+static struct vnet_ring *vnet_ring_alloc(struct device *dev, unsigned int num)
+{
+	struct vnet_ring *ring;
+
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return NULL;
+	ring->num = num;
+	ring->desc = dma_alloc_coherent(dev, num * sizeof(struct vring_desc), &ring->desc_dma,
+					GFP_KERNEL);
+	if (!ring->desc)
+		goto fail;
+	ring->avail = dma_alloc_coherent(dev, num * sizeof(struct vring_avail_elem),
+					 &ring->avail_dma, GFP_KERNEL);
+	if (!ring->avail)
+		goto fail_desc;
+	ring->used = dma_alloc_coherent(dev, num * sizeof(struct vring_used_elem), &ring->used_dma,
+					GFP_KERNEL);
+	if (!ring->used)
+		goto fail_avail;
+	ring->ctl = dma_alloc_coherent(dev, 2 * sizeof(struct vring_idx), &ring->ctl_dma,
+				       GFP_KERNEL);
+	if (!ring->ctl)
+		goto fail_used;
+	return ring;
+
+fail_used:
+	dma_free_coherent(dev, num * sizeof(struct vring_used_elem), ring->used, ring->used_dma);
+fail_avail:
+	dma_free_coherent(dev, num * sizeof(struct vring_avail_elem), ring->avail,
+			  ring->avail_dma);
+fail_desc:
+	dma_free_coherent(dev, num * sizeof(struct vring_desc), ring->desc, ring->desc_dma);
+fail:
+	kfree(ring);
+	return NULL;
+}
+
+static void vnet_ring_free(struct device *dev, struct vnet_ring *ring)
+{
+	unsigned int num = ring->num;
+
+	dma_free_coherent(dev, 2 * sizeof(struct vring_idx), ring->ctl, ring->ctl_dma);
+	dma_free_coherent(dev, num * sizeof(struct vring_used_elem), ring->used, ring->used_dma);
+	dma_free_coherent(dev, num * sizeof(struct vring_avail_elem), ring->avail,
+			  ring->avail_dma);
+	dma_free_coherent(dev, num * sizeof(struct vring_desc), ring->desc, ring->desc_dma);
+	kfree(ring);
+}
+
+/* Chains every descriptor into the free list: 0 -> 1 -> ... -> num-1 -> none. */
+static void vnet_ring_init_free_list(struct vnet_ring *ring)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring->num; i++) {
+		struct vring_desc d;
+
+		d.addr = 0;
+		d.len = 0;
+		d.flags = 0;
+		d.next = i + 1 < ring->num ? (unsigned short)(i + 1) : VNET_NO_DESC;
+		ring->desc[i] = d;
+	}
+	for (i = 0; i < ring->num; i++) {
+		ring->avail[i].id = 0;
+		ring->avail[i].flags = 0;
+		ring->used[i].id = 0;
+		ring->used[i].len = 0;
+	}
+	ring->ctl[0].idx = 0;
+	ring->ctl[0].flags = 0;
+	ring->ctl[1].idx = 0;
+	ring->ctl[1].flags = 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Creation and the reference count
+ * ---------------------------------------------------------------------------------------- */
+
+/* A queue of size descriptors (a power of two, 2..VNET_RING_SIZE) on dev, whose header block
+ * (hdr_len bytes, at most VNET_HDR_LEN, at least one) the device sends before every packet.
+ * One reference, the caller's. NULL on a bad argument or when memory runs out. */
+struct vnet_queue *vnet_queue_create(struct device *dev, unsigned int index, unsigned int size,
+				     const void *hdr, unsigned int hdr_len)
+{
+	struct vnet_queue *q;
+	void *hdr_buf;
+	dma_addr_t hdr_dma;
+
+	if (!dev || !vnet_size_valid(size) || !hdr || hdr_len == 0 || hdr_len > VNET_HDR_LEN)
+		return NULL;
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return NULL;
+	spin_lock_init(&q->lock);
+	kref_init(&q->ref);
+	INIT_LIST_HEAD(&q->pending);
+	q->dev = dev;
+	q->size = size;
+	q->index = index;
+	q->vq.num = size;
+	q->vq.priv = NULL;
+
+	q->ring = vnet_ring_alloc(dev, size);
+	if (!q->ring)
+		goto fail_q;
+	vnet_ring_init_free_list(q->ring);
+	q->slots = kcalloc(size, sizeof(struct vnet_slot), GFP_KERNEL);
+	if (!q->slots)
+		goto fail_ring;
+	q->free_head = 0;
+	q->num_free = size;
+	q->last_used = 0;
+	q->avail_idx = 0;
+
+	/* The header block: filled by the CPU, then the device's until the queue goes away. */
+	hdr_buf = kmalloc(hdr_len, GFP_KERNEL);
+	if (!hdr_buf)
+		goto fail_slots;
+	memcpy(hdr_buf, hdr, hdr_len);
+	hdr_dma = dma_map_single(dev, hdr_buf, hdr_len, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, hdr_dma))
+		goto fail_hdr;
+	q->buf = hdr_buf;
+	q->buf_dma = hdr_dma;
+	q->buf_len = hdr_len;
+	return q;
+
+fail_hdr:
+	kfree(hdr_buf);
+fail_slots:
+	kfree(q->slots);
+fail_ring:
+	vnet_ring_free(dev, q->ring);
+fail_q:
+	kfree(q);
+	return NULL;
+}
+
+void vnet_queue_get(struct vnet_queue *q)
+{
+	kref_get(&q->ref);
+}
+
+/* Gives back every buffer still in a slot: only when the device no longer uses the ring (it
+ * is stopped, or the queue is going away). Lock held or queue unreachable. Returns how many. */
+static unsigned int vnet_reclaim_slots(struct vnet_queue *q)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < q->size; i++) {
+		struct vnet_slot *slot = &q->slots[i];
+
+		if (!slot->buf)
+			continue;
+		dma_unmap_single(q->dev, slot->buf_dma, slot->buf_len, DMA_TO_DEVICE);
+		kfree(slot->buf);
+		slot->buf = NULL;
+		slot->buf_dma = 0;
+		slot->buf_len = 0;
+		slot->cookie = 0;
+		n++;
+	}
+	return n;
+}
+
+/* Frees every request on the pending list. Lock held or queue unreachable. */
+static unsigned int vnet_drop_pending(struct vnet_queue *q)
+{
+	struct vnet_req *req, *tmp;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(req, tmp, &q->pending, node) {
+		list_del(&req->node);
+		kfree(req->data);
+		kfree(req);
+		n++;
+	}
+	q->pending_len = 0;
+	return n;
+}
+
+/* The release function of q->ref: the last reference is gone, so nobody else can reach the
+ * queue, and the device has been stopped by whoever dropped it. */
+void vnet_queue_release(struct kref *ref)
+{
+	struct vnet_queue *q = container_of(ref, struct vnet_queue, ref);
+	struct device *dev = q->dev;
+	struct vnet_ops *ops;
+
+	vnet_reclaim_slots(q);
+	vnet_drop_pending(q);
+	if (q->buf) {
+		dma_unmap_single(dev, q->buf_dma, q->buf_len, DMA_TO_DEVICE);
+		kfree(q->buf);
+		q->buf = NULL;
+	}
+	/* No reader is left: every reader holds a reference. */
+	ops = (struct vnet_ops *)rcu_dereference_protected(q->ops, 1);
+	kfree(ops);
+	kfree(q->slots);
+	vnet_ring_free(dev, q->ring);
+	kfree(q);
+}
+
+void vnet_queue_put(struct vnet_queue *q)
+{
+	kref_put(&q->ref, vnet_queue_release);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Ops, under RCU
+ * ---------------------------------------------------------------------------------------- */
+
+/* The kick every queue starts with: counts the notification. The device itself runs when
+ * its owner (a test) runs it, as hardware runs on its own. */
+int vnet_default_kick(struct virtqueue *vq)
+{
+	struct vnet_queue *q = to_vnet_queue(vq);
+
+	WRITE_ONCE(q->kicks, READ_ONCE(q->kicks) + 1);
+	return 0;
+}
+
+/* Tells the device there is work: calls the current ops' kick under RCU. 0 if there are no
+ * ops or no kick; otherwise what kick returns. */
+int vnet_kick(struct vnet_queue *q)
+{
+	const struct vnet_ops *ops;
+	int ret = 0;
+
+	rcu_read_lock();
+	ops = rcu_dereference(q->ops);
+	if (ops && ops->kick)
+		ret = ops->kick(&q->vq);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* Publishes new ops with kick as their kick (NULL: no ops), and frees the old ones once no
+ * reader can see them. May sleep. -ENOMEM if the new ops cannot be allocated. */
+int vnet_set_ops(struct vnet_queue *q, int (*kick)(struct virtqueue *vq))
+{
+	struct vnet_ops *new_ops = NULL, *old;
+	unsigned long flags;
+
+	if (kick) {
+		new_ops = kzalloc(sizeof(*new_ops), GFP_KERNEL);
+		if (!new_ops)
+			return -ENOMEM;
+		new_ops->kick = kick;
+	}
+	spin_lock_irqsave(&q->lock, flags);
+	old = (struct vnet_ops *)q->ops;
+	rcu_assign_pointer(q->ops, new_ops);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (old) {
+		synchronize_rcu();
+		kfree(old);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The free list and the available ring (q->lock held)
+ * ---------------------------------------------------------------------------------------- */
+
+/* Takes the first free descriptor; the caller checked num_free > 0. */
+static unsigned short vnet_get_desc(struct vnet_queue *q)
+{
+	struct vnet_ring *ring = q->ring;
+	unsigned short head = q->free_head;
+	struct vring_desc d = ring->desc[head];
+
+	q->free_head = d.next == VNET_NO_DESC ? 0 : d.next;
+	q->num_free--;
+	return head;
+}
+
+/* Puts descriptor id back at the head of the free list. */
+static void vnet_put_desc(struct vnet_queue *q, unsigned short id)
+{
+	struct vnet_ring *ring = q->ring;
+	struct vring_desc d;
+
+	d.addr = 0;
+	d.len = 0;
+	d.flags = 0;
+	d.next = q->num_free == 0 ? VNET_NO_DESC : q->free_head;
+	ring->desc[id] = d;
+	q->free_head = id;
+	q->num_free++;
+}
+
+/* Hands a mapped buffer to the device: a descriptor, its slot, an available entry, and the
+ * new available index. The caller checked num_free > 0. Returns the descriptor. */
+static unsigned short vnet_add_mapped(struct vnet_queue *q, void *buf, dma_addr_t bus,
+				      unsigned int len, unsigned int cookie)
+{
+	struct vnet_ring *ring = q->ring;
+	unsigned short head = vnet_get_desc(q);
+	struct vnet_slot *slot = &q->slots[head];
+	struct vring_desc d;
+	struct vring_avail_elem a;
+	struct vring_idx ctl;
+
+	slot->buf = buf;
+	slot->buf_dma = bus;
+	slot->buf_len = len;
+	slot->cookie = cookie;
+
+	d.addr = bus;
+	d.len = len;
+	d.flags = VRING_DESC_F_INUSE;
+	d.next = VNET_NO_DESC;
+	ring->desc[head] = d;
+
+	a.id = head;
+	a.flags = 0;
+	ring->avail[q->avail_idx % q->size] = a;
+	q->avail_idx++;
+	ctl = ring->ctl[0];
+	ctl.idx = q->avail_idx;
+	ring->ctl[0] = ctl;
+	return head;
+}
+
+/* Copies len bytes into a new kmalloc buffer (GFP_ATOMIC: callers may hold the lock). */
+static void *vnet_copy_packet(const void *data, unsigned int len)
+{
+	void *buf = kmalloc(len, GFP_ATOMIC);
+
+	if (buf)
+		memcpy(buf, data, len);
+	return buf;
+}
+
+static int vnet_len_valid(unsigned int len)
+{
+	return len > 0 && len <= VNET_MAX_PKT;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Transmit
+ * ---------------------------------------------------------------------------------------- */
+
+/* Sends one packet: 0 when the device has it, -EINVAL for a bad length, -EIO when the
+ * device is broken or the buffer cannot be mapped, -ENOSPC when the ring is full, -ENOMEM
+ * when memory runs out. The packet is copied; data stays the caller's. */
+int vnet_add_buf(struct vnet_queue *q, const void *data, unsigned int len, unsigned int cookie)
+{
+	unsigned long flags;
+	dma_addr_t bus;
+	void *buf;
+
+	if (!vnet_len_valid(len))
+		return -EINVAL;
+	if (READ_ONCE(q->broken))
+		return -EIO;
+	buf = vnet_copy_packet(data, len);
+	if (!buf)
+		return -ENOMEM;
+	bus = dma_map_single(q->dev, buf, len, DMA_TO_DEVICE);
+	if (dma_mapping_error(q->dev, bus)) {
+		kfree(buf);
+		return -EIO;
+	}
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->num_free == 0) {
+		spin_unlock_irqrestore(&q->lock, flags);
+		/* Never handed over: the CPU may take it back and free it. */
+		dma_unmap_single(q->dev, bus, len, DMA_TO_DEVICE);
+		kfree(buf);
+		return -ENOSPC;
+	}
+	vnet_add_mapped(q, buf, bus, len, cookie);
+	vnet_kick(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return 0;
+}
+
+/* Sends one packet, or keeps it on the pending list while the ring is full (or older packets
+ * are already waiting, which keeps the order): 0 sent, 1 queued, -EBUSY when the pending list
+ * is full too (the packet is dropped), other errors as vnet_add_buf. */
+int vnet_xmit(struct vnet_queue *q, const void *data, unsigned int len, unsigned int cookie)
+{
+	struct vnet_req *req;
+	unsigned long flags;
+	dma_addr_t bus;
+	void *buf;
+
+	if (!vnet_len_valid(len))
+		return -EINVAL;
+	if (READ_ONCE(q->broken))
+		return -EIO;
+	buf = vnet_copy_packet(data, len);
+	if (!buf)
+		return -ENOMEM;
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	if (!req) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->num_free > 0 && list_empty(&q->pending)) {
+		bus = dma_map_single(q->dev, buf, len, DMA_TO_DEVICE);
+		if (dma_mapping_error(q->dev, bus)) {
+			q->stats.tx_dropped++;
+			spin_unlock_irqrestore(&q->lock, flags);
+			kfree(req);
+			kfree(buf);
+			return -EIO;
+		}
+		vnet_add_mapped(q, buf, bus, len, cookie);
+		vnet_kick(q);
+		spin_unlock_irqrestore(&q->lock, flags);
+		kfree(req);
+		return 0;
+	}
+	if (q->pending_len >= VNET_MAX_PENDING) {
+		q->stats.tx_dropped++;
+		spin_unlock_irqrestore(&q->lock, flags);
+		kfree(req);
+		kfree(buf);
+		return -EBUSY;
+	}
+	req->data = buf;
+	req->len = len;
+	req->cookie = cookie;
+	list_add_tail(&req->node, &q->pending);
+	q->pending_len++;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return 1;
+}
+
+/* Moves pending packets into free descriptors, oldest first, and kicks the device if any
+ * moved. q->lock held. Stops at the first buffer that cannot be mapped (it stays first). */
+void vnet_refill(struct vnet_queue *q)
+{
+	struct vnet_req *req;
+	unsigned int moved = 0;
+
+	while (q->num_free > 0 && !list_empty(&q->pending)) {
+		dma_addr_t bus;
+
+		req = list_first_entry(&q->pending, struct vnet_req, node);
+		bus = dma_map_single(q->dev, req->data, req->len, DMA_TO_DEVICE);
+		if (dma_mapping_error(q->dev, bus))
+			break;
+		list_del(&req->node);
+		q->pending_len--;
+		vnet_add_mapped(q, req->data, bus, req->len, req->cookie);
+		kfree(req);
+		moved++;
+	}
+	if (moved) {
+		q->stats.refilled += moved;
+		vnet_kick(q);
+	}
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Completion: the interrupt and the poll loop
+ * ---------------------------------------------------------------------------------------- */
+
+/* The device's interrupt (hardirq context; data is the queue's virtqueue): notes a broken
+ * device, and schedules the poll loop when the used ring has news. */
+void vnet_interrupt(int irq, void *data)
+{
+	struct vnet_queue *q = to_vnet_queue((struct virtqueue *)data);
+	struct vring_idx dev_ctl;
+	unsigned long flags;
+
+	(void)irq;
+	spin_lock_irqsave(&q->lock, flags);
+	q->stats.interrupts++;
+	dev_ctl = q->ring->ctl[1];
+	if (dev_ctl.flags & VNET_DEV_F_BROKEN)
+		WRITE_ONCE(q->broken, 1);
+	if ((unsigned short)dev_ctl.idx != q->last_used)
+		q->napi_scheduled = 1;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/* Takes back up to budget sent packets, in the order the device finished them, into out:
+ * each buffer is unmapped (the CPU owns it again), then freed, and its descriptor goes back
+ * on the free list. Then refills the ring from the pending list. Returns how many packets it
+ * took back; a device that returns a descriptor it does not own marks the queue broken. */
+int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
+{
+	struct vnet_ring *ring;
+	unsigned long flags;
+	int n = 0;
+
+	if (budget <= 0)
+		return 0;
+	spin_lock_irqsave(&q->lock, flags);
+	ring = q->ring;
+	q->stats.polls++;
+	while (n < budget) {
+		struct vring_idx dev_ctl = ring->ctl[1];
+		struct vring_used_elem used;
+		struct vring_desc d;
+		struct vnet_slot *slot;
+		unsigned int id, sent;
+		void *buf;
+
+		if ((unsigned short)dev_ctl.idx == q->last_used)
+			break;
+		used = ring->used[q->last_used % q->size];
+		id = used.id;
+		if (id >= q->size) {
+			WRITE_ONCE(q->broken, 1);
+			break;
+		}
+		d = ring->desc[id];
+		slot = &q->slots[id];
+		if (!(d.flags & VRING_DESC_F_INUSE) || !slot->buf) {
+			WRITE_ONCE(q->broken, 1);
+			break;
+		}
+		/* The device is done with it: take it back, then free it. */
+		dma_unmap_single(q->dev, slot->buf_dma, slot->buf_len, DMA_TO_DEVICE);
+		buf = slot->buf;
+		sent = slot->buf_len;
+		out[n].cookie = slot->cookie;
+		out[n].len = sent;
+		if (used.len & VNET_USED_F_ERROR) {
+			out[n].status = -EIO;
+			q->stats.tx_errors++;
+		} else {
+			out[n].status = VNET_TX_OK;
+			q->stats.tx_packets++;
+			q->stats.tx_bytes += sent;
+		}
+		slot->buf = NULL;
+		slot->buf_dma = 0;
+		slot->buf_len = 0;
+		slot->cookie = 0;
+		kfree(buf);
+		vnet_put_desc(q, (unsigned short)id);
+		q->last_used++;
+		n++;
+	}
+	if (n < budget)
+		q->napi_scheduled = 0;
+	vnet_refill(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return n;
+}
+
+/* Waits until every packet handed to the device has come back and nothing is pending. May
+ * sleep: between looks it waits for an RCU grace period, which lets other CPUs run. Someone
+ * else must run the device and the poll loop meanwhile. */
+void vnet_wait_idle(struct vnet_queue *q)
+{
+	for (;;) {
+		unsigned long flags;
+		int idle;
+
+		spin_lock_irqsave(&q->lock, flags);
+		idle = q->num_free == q->size && q->pending_len == 0;
+		spin_unlock_irqrestore(&q->lock, flags);
+		if (idle || READ_ONCE(q->broken))
+			return;
+		synchronize_rcu();
+	}
+}
+
+/* Starts the queue over after the device was stopped (for example, once it broke): every
+ * buffer it still held and every pending packet is freed and counted as dropped, the rings
+ * are cleared and the queue works again. Returns how many packets were dropped. The caller
+ * makes sure the device no longer reads the rings (it was reset too). */
+int vnet_queue_reset(struct vnet_queue *q)
+{
+	unsigned long flags;
+	unsigned int dropped;
+
+	spin_lock_irqsave(&q->lock, flags);
+	dropped = vnet_reclaim_slots(q) + vnet_drop_pending(q);
+	vnet_ring_init_free_list(q->ring);
+	q->free_head = 0;
+	q->num_free = q->size;
+	q->last_used = 0;
+	q->avail_idx = 0;
+	q->napi_scheduled = 0;
+	q->stats.tx_dropped += dropped;
+	WRITE_ONCE(q->broken, 0);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return (int)dropped;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * State, for tests and ethtool-like reporting
+ * ---------------------------------------------------------------------------------------- */
+
+unsigned int vnet_num_free(struct vnet_queue *q)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&q->lock, flags);
+	n = q->num_free;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return n;
+}
+
+unsigned int vnet_pending_len(struct vnet_queue *q)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&q->lock, flags);
+	n = q->pending_len;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return n;
+}
+
+int vnet_is_broken(struct vnet_queue *q)
+{
+	return READ_ONCE(q->broken);
+}
+
+void vnet_get_stats(struct vnet_queue *q, struct vnet_stats *out)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	*out = q->stats;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/* Checks the queue's bookkeeping against itself: the free list has num_free descriptors, none
+ * of them in use; every descriptor in use has a slot holding a buffer of its length; the
+ * pending list has pending_len entries. 0 if all holds, else -EIO. */
+int vnet_check(struct vnet_queue *q)
+{
+	unsigned long flags;
+	unsigned int i, on_free = 0, in_use = 0, pending = 0;
+	unsigned short id;
+	struct vnet_req *req;
+	int ret = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	id = q->free_head;
+	for (i = 0; i < q->num_free; i++) {
+		struct vring_desc d;
+
+		if (id >= q->size) {
+			ret = -EIO;
+			goto out;
+		}
+		d = q->ring->desc[id];
+		if (d.flags & VRING_DESC_F_INUSE) {
+			ret = -EIO;
+			goto out;
+		}
+		on_free++;
+		id = d.next;
+	}
+	for (i = 0; i < q->size; i++) {
+		struct vring_desc d = q->ring->desc[i];
+
+		if (!(d.flags & VRING_DESC_F_INUSE))
+			continue;
+		if (!q->slots[i].buf || q->slots[i].buf_len != d.len ||
+		    q->slots[i].buf_dma != d.addr) {
+			ret = -EIO;
+			goto out;
+		}
+		in_use++;
+	}
+	list_for_each_entry(req, &q->pending, node)
+		pending++;
+	if (on_free + in_use != q->size || pending != q->pending_len)
+		ret = -EIO;
+out:
+	spin_unlock_irqrestore(&q->lock, flags);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The simulated device (hardware, not driver code)
+ * ---------------------------------------------------------------------------------------- */
+
+struct vnet_sim *vnet_sim_create(struct device *dev)
+{
+	struct vnet_sim *sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+
+	if (!sim)
+		return NULL;
+	spin_lock_init(&sim->lock);
+	sim->dev = dev;
+	sim->irq = -1;
+	return sim;
+}
+
+void vnet_sim_destroy(struct vnet_sim *sim)
+{
+	kfree(sim->wire);
+	kfree(sim);
+}
+
+/* The driver tells the device where the rings and the header block are (registers). */
+void vnet_sim_attach(struct vnet_sim *sim, unsigned int num, dma_addr_t desc_dma,
+		     dma_addr_t avail_dma, dma_addr_t used_dma, dma_addr_t ctl_dma,
+		     dma_addr_t hdr_dma, unsigned int hdr_len)
+{
+	spin_lock(&sim->lock);
+	sim->num = num;
+	sim->desc_dma = desc_dma;
+	sim->avail_dma = avail_dma;
+	sim->used_dma = used_dma;
+	sim->ctl_dma = ctl_dma;
+	sim->hdr_dma = hdr_dma;
+	sim->hdr_len = hdr_len;
+	sim->last_avail = 0;
+	sim->used_idx = 0;
+	sim->broken = 0;
+	sim->fail_next = 0;
+	spin_unlock(&sim->lock);
+}
+
+/* Probe glue: points the device at q's rings. */
+void vnet_sim_attach_queue(struct vnet_sim *sim, struct vnet_queue *q)
+{
+	struct vnet_ring *ring;
+	unsigned long flags;
+	dma_addr_t desc_dma, avail_dma, used_dma, ctl_dma;
+	unsigned int num;
+
+	spin_lock_irqsave(&q->lock, flags);
+	ring = q->ring;
+	num = ring->num;
+	desc_dma = ring->desc_dma;
+	avail_dma = ring->avail_dma;
+	used_dma = ring->used_dma;
+	ctl_dma = ring->ctl_dma;
+	spin_unlock_irqrestore(&q->lock, flags);
+	vnet_sim_attach(sim, num, desc_dma, avail_dma, used_dma, ctl_dma, q->buf_dma, q->buf_len);
+}
+
+void vnet_sim_set_irq(struct vnet_sim *sim, int irq, vnet_irq_handler_t handler, void *data)
+{
+	spin_lock(&sim->lock);
+	sim->irq = irq;
+	sim->handler = handler;
+	sim->handler_data = data;
+	spin_unlock(&sim->lock);
+}
+
+/* The next n packets fail to send. */
+void vnet_sim_fail_next(struct vnet_sim *sim, unsigned int n)
+{
+	spin_lock(&sim->lock);
+	sim->fail_next = n;
+	spin_unlock(&sim->lock);
+}
+
+static void vnet_sim_read(struct vnet_sim *sim, dma_addr_t bus, void *dst, size_t len)
+{
+	inv_shim_device_read(sim->dev, bus, dst, len);
+}
+
+static void vnet_sim_write(struct vnet_sim *sim, dma_addr_t bus, const void *src, size_t len)
+{
+	inv_shim_device_write(sim->dev, bus, src, len);
+}
+
+/* Appends a length-prefixed frame to the wire. sim->lock held. -ENOMEM if it cannot grow. */
+static int vnet_sim_wire_append(struct vnet_sim *sim, const unsigned char *hdr,
+				unsigned int hdr_len, const unsigned char *pkt, unsigned int len)
+{
+	size_t need = sim->wire_len + 4 + hdr_len + len;
+	unsigned int frame = hdr_len + len;
+
+	if (need > sim->wire_cap) {
+		size_t cap = sim->wire_cap ? sim->wire_cap : 4096;
+		unsigned char *wire;
+
+		while (cap < need)
+			cap *= 2;
+		wire = kmalloc(cap, GFP_ATOMIC);
+		if (!wire)
+			return -ENOMEM;
+		if (sim->wire_len)
+			memcpy(wire, sim->wire, sim->wire_len);
+		kfree(sim->wire);
+		sim->wire = wire;
+		sim->wire_cap = cap;
+	}
+	sim->wire[sim->wire_len++] = frame & 0xff;
+	sim->wire[sim->wire_len++] = (frame >> 8) & 0xff;
+	sim->wire[sim->wire_len++] = (frame >> 16) & 0xff;
+	sim->wire[sim->wire_len++] = (frame >> 24) & 0xff;
+	memcpy(sim->wire + sim->wire_len, hdr, hdr_len);
+	sim->wire_len += hdr_len;
+	memcpy(sim->wire + sim->wire_len, pkt, len);
+	sim->wire_len += len;
+	return 0;
+}
+
+/* Publishes the device's used index and flags (ctl[1]). sim->lock held. */
+static void vnet_sim_publish(struct vnet_sim *sim)
+{
+	struct vring_idx ctl;
+
+	ctl.idx = sim->used_idx;
+	ctl.flags = sim->broken ? VNET_DEV_F_BROKEN : 0;
+	vnet_sim_write(sim, sim->ctl_dma + sizeof(struct vring_idx), &ctl, sizeof(ctl));
+}
+
+/* Raises the interrupt: runs the handler in hardirq context. */
+void vnet_sim_raise_irq(struct vnet_sim *sim)
+{
+	vnet_irq_handler_t handler;
+	void *data;
+	int irq;
+
+	spin_lock(&sim->lock);
+	handler = sim->handler;
+	data = sim->handler_data;
+	irq = sim->irq;
+	sim->irqs_raised++;
+	spin_unlock(&sim->lock);
+	if (!handler)
+		return;
+	inv_shim_enter_hardirq();
+	handler(irq, data);
+	inv_shim_exit_hardirq();
+}
+
+/* The device stops working: it says so in ctl[1] and interrupts. */
+void vnet_sim_break(struct vnet_sim *sim)
+{
+	spin_lock(&sim->lock);
+	sim->broken = 1;
+	vnet_sim_publish(sim);
+	spin_unlock(&sim->lock);
+	vnet_sim_raise_irq(sim);
+}
+
+/* The device sends up to budget packets from the available ring, then interrupts if it sent
+ * any. Returns how many it took, or -EIO when it is broken. A descriptor it cannot make sense
+ * of breaks it. */
+int vnet_sim_run(struct vnet_sim *sim, int budget)
+{
+	unsigned char hdr[VNET_HDR_LEN];
+	unsigned char *pkt;
+	struct vring_idx drv;
+	int n = 0;
+
+	pkt = kmalloc(VNET_MAX_PKT, GFP_KERNEL);
+	if (!pkt)
+		return -ENOMEM;
+	spin_lock(&sim->lock);
+	if (sim->broken || sim->num == 0) {
+		spin_unlock(&sim->lock);
+		kfree(pkt);
+		return -EIO;
+	}
+	vnet_sim_read(sim, sim->ctl_dma, &drv, sizeof(drv));
+	while (n < budget && sim->last_avail != drv.idx) {
+		struct vring_avail_elem a;
+		struct vring_desc d;
+		struct vring_used_elem used;
+		unsigned int slot = sim->last_avail % sim->num;
+
+		vnet_sim_read(sim, sim->avail_dma + slot * sizeof(a), &a, sizeof(a));
+		if (a.id >= sim->num) {
+			sim->broken = 1;
+			break;
+		}
+		vnet_sim_read(sim, sim->desc_dma + a.id * sizeof(d), &d, sizeof(d));
+		if (!(d.flags & VRING_DESC_F_INUSE) || d.len == 0 || d.len > VNET_MAX_PKT) {
+			sim->broken = 1;
+			break;
+		}
+		used.id = a.id;
+		if (sim->fail_next) {
+			sim->fail_next--;
+			sim->failed++;
+			used.len = VNET_USED_F_ERROR;
+		} else {
+			vnet_sim_read(sim, sim->hdr_dma, hdr, sim->hdr_len);
+			vnet_sim_read(sim, d.addr, pkt, d.len);
+			if (vnet_sim_wire_append(sim, hdr, sim->hdr_len, pkt, d.len)) {
+				sim->failed++;
+				used.len = VNET_USED_F_ERROR;
+			} else {
+				sim->sent++;
+				used.len = d.len;
+			}
+		}
+		vnet_sim_write(sim, sim->used_dma + (sim->used_idx % sim->num) * sizeof(used), &used,
+			       sizeof(used));
+		sim->used_idx++;
+		sim->last_avail++;
+		n++;
+	}
+	vnet_sim_publish(sim);
+	spin_unlock(&sim->lock);
+	kfree(pkt);
+	if (n > 0 || sim->broken)
+		vnet_sim_raise_irq(sim);
+	return n;
+}
+
+/* Copies up to cap bytes of what the device has sent; returns the whole length. */
+size_t vnet_sim_wire(struct vnet_sim *sim, unsigned char *out, size_t cap)
+{
+	size_t len;
+
+	spin_lock(&sim->lock);
+	len = sim->wire_len;
+	if (out && cap)
+		memcpy(out, sim->wire, len < cap ? len : cap);
+	spin_unlock(&sim->lock);
+	return len;
+}
