@@ -158,6 +158,7 @@ unsigned int vnet_pending_len(struct vnet_queue *q);
 int vnet_is_broken(struct vnet_queue *q);
 void vnet_get_stats(struct vnet_queue *q, struct vnet_stats *out);
 int vnet_queue_reset(struct vnet_queue *q);
+int vnet_check(struct vnet_queue *q);
 
 /* The simulated device (vnet.c). */
 struct vnet_sim *vnet_sim_create(struct device *dev);

@@ -1,5 +1,20 @@
-//! The vnet case study: the wrappers `invc gen` makes from `vnet.inv` (the crate `vnet-inv`
-//! beside this one), used the way a translation of `vnet.c` uses them.
+//! The vnet case study: the Rust translation of `vnet.c`, a virtio-style network transmit
+//! queue, written only with the wrappers `invc gen` makes from `vnet.inv` (the crate
+//! `vnet-inv` beside this one).
+//!
+//! | C (`vnet.c`) | Rust (this crate) |
+//! |---|---|
+//! | `spin_lock_irqsave(&q->lock, flags)` | [`VnetQueue::lock_irqsave`], a guard through which the guarded fields are reached |
+//! | `rcu_dereference(q->ops)` in `rcu_read_lock()` | [`VnetQueue::ops`] with an [`inv::RcuReadGuard`] |
+//! | `rcu_assign_pointer` + `synchronize_rcu` + `kfree` | `replace_ops_raw` under the guard, then [`inv::Retired::synchronize_and_free`] |
+//! | `dma_map_single`, the slot's `buf`, `dma_unmap_single`, `kfree` | [`inv::DmaBuf`]: `CpuOwned` → `map` → `DeviceOwned` → [`VnetSlot::store_buf`] / `take_buf` → `unmap` → `CpuOwned` → `free` |
+//! | `q->ring->desc[i] = d` | [`VnetRing::desc`], a [`inv::CoherentSlice`]: whole-element volatile writes |
+//! | `container_of(vq, struct vnet_queue, vq)` | [`to_vnet_queue`] |
+//! | `kref_get` / `kref_put` | [`VnetQueueRef`] clone / drop |
+//!
+//! The C original is linked in too ([`c`]), with the simulated device it runs against, so
+//! tests drive both through the same operations and compare what they see, and a
+//! half-translated driver (C interrupt handler, Rust poll loop) can share one queue.
 //!
 //! This crate's tests show what the wrappers enforce: guarded fields only through the lock's
 //! guard (`tests/ui/`, which must not compile), guards that serialise threads on the host
@@ -9,37 +24,58 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use vnet_inv::{
-    RingIdx, VnetDev, VnetDevOps, VnetQueue, VnetQueueRef, VnetRing, VnetSlot, raw, to_vnet_queue,
-    vnet_dev_ops_table,
+    RingIdx, VnetDev, VnetDevOps, VnetQueue, VnetQueueLockIrqsaveGuard, VnetQueueRef, VnetQueueVq,
+    VnetRing, VnetSlot, raw, to_vnet_queue, vnet_dev_ops_table,
 };
+
+pub mod c;
+mod completion;
+mod queue;
+mod tx;
+
+pub use c::Completion;
+pub use completion::{vnet_interrupt, vnet_interrupt_handler, vnet_poll, vnet_wait_idle};
+pub use queue::{
+    vnet_check, vnet_get_stats, vnet_is_broken, vnet_num_free, vnet_pending_len, vnet_queue_create,
+    vnet_queue_get, vnet_queue_reset,
+};
+pub use tx::{
+    Sent, vnet_add_buf, vnet_default_kick, vnet_kick, vnet_refill, vnet_set_ops, vnet_xmit,
+};
+
+/// `VNET_RING_SIZE`: the largest ring.
+pub const VNET_RING_SIZE: u32 = 256;
+/// `VNET_MAX_PKT`: the largest packet, in bytes.
+pub const VNET_MAX_PKT: usize = 2048;
+/// `VNET_HDR_LEN`: the largest header block, in bytes.
+pub const VNET_HDR_LEN: usize = 8;
+/// `VNET_MAX_PENDING`: how many packets may wait for ring space.
+pub const VNET_MAX_PENDING: u32 = 64;
+/// `VRING_DESC_F_INUSE`: the descriptor holds a packet the device owns.
+pub const VRING_DESC_F_INUSE: u16 = 0x8000;
+/// `VNET_USED_F_ERROR`: set in a used element's `len` when sending failed.
+pub const VNET_USED_F_ERROR: u32 = 0x8000_0000;
+/// `VNET_DEV_F_BROKEN`: `ctl[1].flags` when the device has stopped working.
+pub const VNET_DEV_F_BROKEN: u32 = 1;
+/// The end of the free list.
+const VNET_NO_DESC: u16 = 0xffff;
 
 /// How many queues [`vnet_queue_release`] has freed.
 pub static RELEASED: AtomicUsize = AtomicUsize::new(0);
 
-/// Allocates a `struct vnet_queue` as `vnet.c` does: zeroed, lock and reference count
-/// initialised (one reference, the caller's), `size` set. [`vnet_queue_release`] frees it.
+/// Allocates a bare `struct vnet_queue`, zeroed, with its lock, reference count (one
+/// reference, the caller's) and pending list initialised and `size` set, but no rings: for
+/// tests of the wrappers themselves. [`vnet_queue_release`] frees it.
 pub fn vnet_queue_alloc(size: u32) -> *mut raw::vnet_queue {
-    // SAFETY: all-zero bytes are a valid `struct vnet_queue`: integers, null pointers, an
-    // unlocked shim spinlock, an empty kref.
-    let q: Box<raw::vnet_queue> = Box::new(unsafe { std::mem::zeroed() });
-    let q = Box::into_raw(q);
-    // SAFETY: `q` is a live allocation; the shim's lock, kref and list_head have the layout
-    // of the header's (the generated crate asserts it at compile time).
-    unsafe {
-        inv::sys::spin_lock_init((&raw mut (*q).lock).cast());
-        inv::sys::kref_init((&raw mut (*q).ref_).cast());
-        inv::sys::init_list_head((&raw mut (*q).pending).cast());
-        (*q).size = size;
-    }
-    q
+    queue::alloc_queue(size, 0, core::ptr::null_mut()).expect("out of memory")
 }
 
 /// `vnet_queue_release` of `vnet.inv`'s `refcount ref: kref release vnet_queue_release`:
-/// called by the last `kref_put`, from C or from a dropped [`VnetQueueRef`].
+/// called by the last `kref_put`, from C or from a dropped [`VnetQueueRef`]. Frees a queue
+/// made by [`vnet_queue_create`], by C's `vnet_queue_create` or by [`vnet_queue_alloc`].
 ///
 /// # Safety
-/// `kref` is the `ref` member of a queue made by [`vnet_queue_alloc`] whose count reached
-/// zero.
+/// `kref` is the `ref` member of such a queue, whose count reached zero.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn vnet_queue_release(kref: *mut raw::kref) {
     let q = inv::container_of_mut::<raw::vnet_queue, raw::kref>(
@@ -47,6 +83,6 @@ pub unsafe extern "C" fn vnet_queue_release(kref: *mut raw::kref) {
         std::mem::offset_of!(raw::vnet_queue, ref_),
     );
     RELEASED.fetch_add(1, Ordering::SeqCst);
-    // SAFETY: the queue came from `Box` in `vnet_queue_alloc`, and nobody holds it any more.
-    drop(unsafe { Box::from_raw(q) });
+    // SAFETY: the count is zero, so nobody else holds the queue any more.
+    unsafe { queue::release(q) };
 }

@@ -1,0 +1,125 @@
+//! Completion: the interrupt handler, the poll loop that takes sent packets back, and waiting
+//! for the queue to drain.
+
+use core::ffi::{c_int, c_void};
+
+use inv::Errno;
+
+use crate::tx::{device, put_desc, ring, slot, vnet_refill};
+use crate::{
+    Completion, VNET_DEV_F_BROKEN, VNET_USED_F_ERROR, VRING_DESC_F_INUSE, VnetQueue, VnetQueueVq,
+    to_vnet_queue,
+};
+
+/// `vnet_interrupt` (hardirq context): notes a broken device, and schedules the poll loop
+/// when the used ring has news. `vq` is the queue's virtqueue, as the device passes it.
+pub fn vnet_interrupt(_irq: c_int, vq: &VnetQueueVq) {
+    let q = to_vnet_queue(vq);
+    let mut g = q.lock_irqsave();
+    g.stats_mut().interrupts += 1;
+    let dev_ctl = ring(&mut g).ctl().expect("ring").read(1);
+    if dev_ctl.flags & VNET_DEV_F_BROKEN != 0 {
+        q.set_broken(1);
+    }
+    if dev_ctl.idx as u16 != g.last_used() {
+        g.set_napi_scheduled(1);
+    }
+}
+
+/// [`vnet_interrupt`] as the simulated device calls it (`vnet_irq_handler_t`).
+///
+/// # Safety
+/// `data` is the `vq` member of a live queue.
+pub unsafe extern "C" fn vnet_interrupt_handler(irq: c_int, data: *mut c_void) {
+    // SAFETY: by the caller's contract.
+    let vq = unsafe { VnetQueueVq::from_raw(data.cast()) };
+    vnet_interrupt(irq, vq);
+}
+
+/// `vnet_poll` (softirq context): takes back up to `out.len()` sent packets, in the order the
+/// device finished them: each buffer is unmapped (the CPU owns it again), then freed, and its
+/// descriptor goes back on the free list. Then refills the ring from the pending list.
+/// Returns how many packets it took back; a device that returns a descriptor it does not own
+/// marks the queue broken.
+pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
+    let budget = out.len();
+    if budget == 0 {
+        return 0;
+    }
+    let dev = device(q);
+    let mut g = q.lock_irqsave();
+    g.stats_mut().polls += 1;
+    let size = q.size();
+    let mut n = 0;
+    while n < budget {
+        let last_used = g.last_used();
+        let r = ring(&mut g);
+        let dev_ctl = r.ctl().expect("ring").read(1);
+        if dev_ctl.idx as u16 == last_used {
+            break;
+        }
+        let used = r
+            .used()
+            .expect("ring")
+            .read((u32::from(last_used) % size) as usize);
+        if used.id >= size {
+            q.set_broken(1);
+            break;
+        }
+        let id = used.id as u16;
+        let d = r.desc().expect("ring").read(usize::from(id));
+        let s = slot(&mut g, id);
+        if d.flags & VRING_DESC_F_INUSE == 0 {
+            q.set_broken(1);
+            break;
+        }
+        let cookie = s.cookie();
+        // SAFETY: the slot's buffer was stored by `vnet_add_buf` (or C's), mapped on `dev`.
+        let Some(buf) = (unsafe { s.take_buf(dev) }) else {
+            q.set_broken(1);
+            break;
+        };
+        s.set_cookie(0);
+        // The device is done with it: take it back, then free it.
+        let buf = buf.unmap();
+        let sent = buf.len() as u32;
+        buf.free();
+        let status = if used.len & VNET_USED_F_ERROR != 0 {
+            g.stats_mut().tx_errors += 1;
+            Errno::EIO.to_neg()
+        } else {
+            let stats = g.stats_mut();
+            stats.tx_packets += 1;
+            stats.tx_bytes += u64::from(sent);
+            0
+        };
+        out[n] = Completion {
+            cookie,
+            len: sent,
+            status,
+        };
+        put_desc(&mut g, id);
+        g.set_last_used(last_used.wrapping_add(1));
+        n += 1;
+    }
+    if n < budget {
+        g.set_napi_scheduled(0);
+    }
+    vnet_refill(&mut g);
+    n
+}
+
+/// `vnet_wait_idle`: waits until every packet handed to the device has come back and nothing
+/// is pending (or the device broke). May sleep: between looks it waits for an RCU grace
+/// period. Someone else must run the device and the poll loop meanwhile.
+pub fn vnet_wait_idle(q: &VnetQueue) {
+    loop {
+        let g = q.lock_irqsave();
+        let idle = g.num_free() == q.size() && g.pending_len() == 0;
+        drop(g);
+        if idle || q.broken() != 0 {
+            return;
+        }
+        inv::sys::synchronize_rcu();
+    }
+}

@@ -1,0 +1,352 @@
+//! Transmit: the free list, the available ring, `vnet_add_buf`, `vnet_xmit`, the pending
+//! list and its refill, and the ops that kick the device (under RCU).
+
+use core::ffi::c_int;
+use core::ptr::NonNull;
+
+use inv::{CpuOwned, DeviceOwned, DmaBuf, DmaDirection, Errno, Gfp, RcuReadGuard};
+
+use crate::{
+    VNET_MAX_PENDING, VNET_MAX_PKT, VNET_NO_DESC, VRING_DESC_F_INUSE, VnetQueue,
+    VnetQueueLockIrqsaveGuard, VnetQueueVq, VnetRing, VnetSlot, raw, to_vnet_queue,
+};
+
+/// The queue's lock held: what `q->lock` guards.
+pub(crate) type Guard<'a> = VnetQueueLockIrqsaveGuard<'a>;
+
+/// The rings of the queue whose lock `g` holds.
+pub(crate) fn ring<'g>(g: &'g mut Guard<'_>) -> &'g mut VnetRing {
+    // SAFETY: `ring` is set before the queue is published and freed only by its release;
+    // the spec makes it `guarded_by(lock)`, so only lock holders reach the ring, and `&mut`
+    // on the guard makes this the one reference made under this holding.
+    unsafe { VnetRing::from_raw_mut(g.ring()) }
+}
+
+/// The slot of descriptor `id` of the queue whose lock `g` holds.
+pub(crate) fn slot<'g>(g: &'g mut Guard<'_>, id: u16) -> &'g mut VnetSlot {
+    assert!(
+        u32::from(id) < g.owner().size(),
+        "descriptor {id} out of range"
+    );
+    // SAFETY: `slots` points to `size` slots (made with the queue, freed by its release),
+    // `id` is in range, and only lock holders reach them (`guarded_by(lock)`), as above.
+    unsafe { VnetSlot::from_raw_mut(g.slots().add(usize::from(id))) }
+}
+
+/// The device the queue maps buffers for.
+pub(crate) fn device(q: &VnetQueue) -> &inv::Device {
+    // SAFETY: `dev` is `readonly`, set at creation to a device that outlives the queue and
+    // every mapping made through it (the driver core keeps it while a driver is bound).
+    unsafe { inv::Device::from_raw(q.dev().cast()) }
+}
+
+/// Takes the first free descriptor (`vnet_get_desc`); the caller checked `num_free > 0`.
+fn get_desc(g: &mut Guard<'_>) -> u16 {
+    let head = g.free_head().get();
+    let next = ring(g).desc().expect("ring").read(usize::from(head)).next;
+    let next = if next == VNET_NO_DESC { 0 } else { next };
+    g.set_free_head(crate::RingIdx::new(next).expect("free list link in range"));
+    let n = g.num_free();
+    g.set_num_free(n - 1);
+    head
+}
+
+/// Puts descriptor `id` back at the head of the free list (`vnet_put_desc`).
+pub(crate) fn put_desc(g: &mut Guard<'_>, id: u16) {
+    let next = if g.num_free() == 0 {
+        VNET_NO_DESC
+    } else {
+        g.free_head().get()
+    };
+    let d = raw::vring_desc {
+        addr: 0,
+        len: 0,
+        flags: 0,
+        next,
+    };
+    ring(g).desc().expect("ring").write(usize::from(id), d);
+    g.set_free_head(crate::RingIdx::new(id).expect("descriptor in range"));
+    let n = g.num_free();
+    g.set_num_free(n + 1);
+}
+
+/// Hands a mapped buffer to the device (`vnet_add_mapped`): a descriptor, its slot, an
+/// available entry, the new available index. The caller checked `num_free > 0`.
+fn add_mapped(g: &mut Guard<'_>, buf: DmaBuf<DeviceOwned>, cookie: u32) -> u16 {
+    let head = get_desc(g);
+    let (bus, len) = (buf.dma_addr(), buf.len() as u32);
+    let s = slot(g, head);
+    if s.store_buf(buf).is_err() {
+        panic!("descriptor {head} was free but its slot still holds a buffer");
+    }
+    s.set_cookie(cookie);
+
+    let size = g.owner().size();
+    let avail_idx = g.avail_idx();
+    let r = ring(g);
+    let d = raw::vring_desc {
+        addr: bus,
+        len,
+        flags: VRING_DESC_F_INUSE,
+        next: VNET_NO_DESC,
+    };
+    r.desc().expect("ring").write(usize::from(head), d);
+    let a = raw::vring_avail_elem { id: head, flags: 0 };
+    r.avail()
+        .expect("ring")
+        .write((avail_idx % size) as usize, a);
+    let ctl = r.ctl().expect("ring");
+    let mut mine = ctl.read(0);
+    mine.idx = avail_idx.wrapping_add(1);
+    ctl.write(0, mine);
+    g.set_avail_idx(avail_idx.wrapping_add(1));
+    head
+}
+
+/// Copies `data` into a new buffer (`vnet_copy_packet`; `GFP_ATOMIC`, callers may hold the
+/// lock).
+fn copy_packet(data: &[u8]) -> Result<DmaBuf<CpuOwned>, Errno> {
+    let mut buf = DmaBuf::alloc(data.len(), Gfp::ATOMIC)?;
+    buf.as_mut_slice().copy_from_slice(data);
+    Ok(buf)
+}
+
+fn len_valid(len: usize) -> bool {
+    len > 0 && len <= VNET_MAX_PKT
+}
+
+/// `vnet_add_buf`: sends one packet. `EINVAL` for a bad length, `EIO` when the device is
+/// broken or the buffer cannot be mapped, `ENOSPC` when the ring is full, `ENOMEM`.
+pub fn vnet_add_buf(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<(), Errno> {
+    if !len_valid(data.len()) {
+        return Err(Errno::EINVAL);
+    }
+    if q.broken() != 0 {
+        return Err(Errno::EIO);
+    }
+    let buf = copy_packet(data)?;
+    let mapped = buf
+        .map(device(q), DmaDirection::ToDevice)
+        .map_err(|e| e.errno)?;
+
+    let mut g = q.lock_irqsave();
+    if g.num_free() == 0 {
+        drop(g);
+        // Never handed over: the CPU takes it back, then frees it.
+        mapped.unmap().free();
+        return Err(Errno::ENOSPC);
+    }
+    add_mapped(&mut g, mapped, cookie);
+    vnet_kick(q);
+    drop(g);
+    Ok(())
+}
+
+/// What [`vnet_xmit`] did with a packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// The device has it (C: `0`).
+    Sent,
+    /// It waits on the pending list for ring space (C: `1`).
+    Queued,
+}
+
+/// `vnet_xmit`: sends one packet, or keeps it on the pending list while the ring is full or
+/// older packets wait. `EBUSY` when the pending list is full too (the packet is dropped);
+/// other errors as [`vnet_add_buf`].
+pub fn vnet_xmit(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<Sent, Errno> {
+    if !len_valid(data.len()) {
+        return Err(Errno::EINVAL);
+    }
+    if q.broken() != 0 {
+        return Err(Errno::EIO);
+    }
+    let buf = copy_packet(data)?;
+    let req = Request::alloc()?;
+
+    let mut g = q.lock_irqsave();
+    if g.num_free() > 0 && g.pending().next().is_none() {
+        let mapped = match buf.map(device(q), DmaDirection::ToDevice) {
+            Ok(mapped) => mapped,
+            Err(e) => {
+                g.stats_mut().tx_dropped += 1;
+                drop(g);
+                drop(req);
+                e.buf.free();
+                return Err(Errno::EIO);
+            }
+        };
+        add_mapped(&mut g, mapped, cookie);
+        vnet_kick(q);
+        drop(g);
+        drop(req);
+        return Ok(Sent::Sent);
+    }
+    if g.pending_len() >= VNET_MAX_PENDING {
+        g.stats_mut().tx_dropped += 1;
+        drop(g);
+        drop(req);
+        buf.free();
+        return Err(Errno::EBUSY);
+    }
+    let entry = req.fill(buf, cookie);
+    // SAFETY: `entry` is a fresh request on no list; it stays allocated until it is unlinked
+    // (by `vnet_refill`, the reset or the release, which free it).
+    unsafe { g.push_pending(entry) };
+    let n = g.pending_len();
+    g.set_pending_len(n + 1);
+    drop(g);
+    Ok(Sent::Queued)
+}
+
+/// A `struct vnet_req` being built: `kzalloc`'d, freed if dropped before it is queued.
+struct Request(NonNull<raw::vnet_req>);
+
+impl Request {
+    fn alloc() -> Result<Self, Errno> {
+        // SAFETY: an atomic allocation of a plain C struct; all-zero bytes are a valid one.
+        let p = unsafe { inv::sys::kzalloc(size_of::<raw::vnet_req>(), Gfp::ATOMIC.as_raw()) };
+        NonNull::new(p.cast::<raw::vnet_req>())
+            .map(Request)
+            .ok_or(Errno::ENOMEM)
+    }
+
+    /// Puts the packet in the request and gives the request up, for the pending list.
+    fn fill(self, buf: DmaBuf<CpuOwned>, cookie: u32) -> *mut raw::vnet_req {
+        let p = core::mem::ManuallyDrop::new(self).0.as_ptr();
+        let (data, len) = buf.into_raw();
+        // SAFETY: `p` is the request this owns, not yet shared with anyone.
+        unsafe {
+            (*p).data = data.as_ptr().cast();
+            (*p).len = len as u32;
+            (*p).cookie = cookie;
+        }
+        p
+    }
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        // SAFETY: an unqueued request this owns, holding no packet.
+        unsafe { inv::sys::kfree(self.0.as_ptr().cast()) };
+    }
+}
+
+/// Frees a request taken off the pending list, and its packet.
+///
+/// # Safety
+/// `req` was made by [`vnet_xmit`] (or C's), is on no list, and nothing else uses it.
+pub(crate) unsafe fn free_request(req: *mut raw::vnet_req) {
+    // SAFETY: by the caller's contract, the request and its packet (a kmalloc'd, unmapped
+    // buffer of `len` bytes) are ours.
+    unsafe {
+        if let Some(data) = NonNull::new((*req).data.cast::<u8>()) {
+            DmaBuf::from_raw(data, (*req).len as usize).free();
+        }
+        inv::sys::kfree(req.cast());
+    }
+}
+
+/// `vnet_refill`: moves pending packets into free descriptors, oldest first, and kicks the
+/// device if any moved. Stops at the first packet that cannot be mapped (it stays first).
+pub fn vnet_refill(g: &mut Guard<'_>) {
+    let q = g.owner();
+    let mut moved = 0;
+    while g.num_free() > 0 {
+        let Some(first) = g.pending().next() else {
+            break;
+        };
+        let req = core::ptr::from_ref(first).cast_mut();
+        // SAFETY: the request is on our list (we hold its lock); its `data` is a kmalloc'd
+        // unmapped buffer of `len` bytes that the request owns.
+        let buf = unsafe {
+            DmaBuf::from_raw(
+                NonNull::new((*req).data.cast::<u8>()).expect("a pending packet"),
+                (*req).len as usize,
+            )
+        };
+        let mapped = match buf.map(device(q), DmaDirection::ToDevice) {
+            Ok(mapped) => mapped,
+            Err(e) => {
+                // Still the request's: it stays first on the list.
+                let _ = e.buf.into_raw();
+                break;
+            }
+        };
+        // SAFETY: `req` is on this list.
+        unsafe { g.remove_pending(req) };
+        let n = g.pending_len();
+        g.set_pending_len(n - 1);
+        // SAFETY: `req` is off the list; its packet now belongs to `mapped`.
+        let cookie = unsafe {
+            (*req).data = core::ptr::null_mut();
+            (*req).cookie
+        };
+        add_mapped(g, mapped, cookie);
+        // SAFETY: off the list, holding no packet any more.
+        unsafe { free_request(req) };
+        moved += 1;
+    }
+    if moved > 0 {
+        g.stats_mut().refilled += moved;
+        vnet_kick(q);
+    }
+}
+
+/// `vnet_default_kick`: counts the notification. Found from the virtqueue by
+/// [`to_vnet_queue`], as C's `container_of` does.
+///
+/// # Safety
+/// `vq` is the `vq` member of a live queue.
+pub unsafe extern "C" fn vnet_default_kick(vq: *mut raw::virtqueue) -> c_int {
+    // SAFETY: by the caller's contract.
+    let vq = unsafe { VnetQueueVq::from_raw(vq) };
+    let q = to_vnet_queue(vq);
+    q.set_kicks(q.kicks().wrapping_add(1));
+    0
+}
+
+/// `vnet_kick`: calls the current ops' kick under RCU; `0` without ops or kick.
+pub fn vnet_kick(q: &VnetQueue) -> c_int {
+    let rcu = RcuReadGuard::new();
+    let Some(ops) = q.ops(&rcu) else {
+        return 0;
+    };
+    match ops.kick {
+        // SAFETY: kick functions are called with the queue's own virtqueue, as C does.
+        Some(kick) => unsafe { kick(q.vq().as_raw()) },
+        None => 0,
+    }
+}
+
+/// `vnet_set_ops`: publishes new ops with `kick` as their kick (`None`: no ops), and frees the
+/// old ones once no reader can see them. May sleep.
+pub fn vnet_set_ops(
+    q: &VnetQueue,
+    kick: Option<unsafe extern "C" fn(*mut raw::virtqueue) -> c_int>,
+) -> Result<(), Errno> {
+    let new_ops = match kick {
+        Some(kick) => {
+            // SAFETY: a plain allocation; all-zero bytes are a valid `struct vnet_ops`.
+            let p = unsafe { inv::sys::kzalloc(size_of::<raw::vnet_ops>(), Gfp::KERNEL.as_raw()) }
+                .cast::<raw::vnet_ops>();
+            if p.is_null() {
+                return Err(Errno::ENOMEM);
+            }
+            // SAFETY: `p` is ours until it is published below.
+            unsafe { (*p).kick = Some(kick) };
+            p
+        }
+        None => core::ptr::null_mut(),
+    };
+    let mut g = q.lock_irqsave();
+    // SAFETY: `new_ops` is null or fully initialised, kmalloc'd, and from now on freed only
+    // through the `Retired` that replaces it (here, or in the release).
+    let old = unsafe { g.replace_ops_raw(new_ops) };
+    drop(g);
+    if let Some(old) = old {
+        // SAFETY: ops are only ever published by this function or C's, both with kzalloc.
+        old.synchronize_and_free(|p| unsafe { inv::sys::kfree(p.as_ptr().cast()) });
+    }
+    Ok(())
+}
