@@ -585,6 +585,7 @@ fn lockless_accessors(
         cx,
     );
     let set_docs = format!(" Writes `{name}` once, as `WRITE_ONCE` does.");
+    let allow_pointer = pointer_arg(access);
     Ok(quote! {
         #(#docs)*
         pub fn #getter(&self) -> #ty {
@@ -593,6 +594,7 @@ fn lockless_accessors(
         }
 
         #[doc = #set_docs]
+        #allow_pointer
         pub fn #setter(&self, v: #ty) {
             // SAFETY: a volatile write of a scalar field is what WRITE_ONCE does in C.
             unsafe { #place.write_volatile(#to_raw) }

@@ -474,7 +474,10 @@ pub trait VnetDevOps {
     fn open(dev: &VnetDev) -> ::core::result::Result<(), ::inv::Errno>;
     /// `xmit` of `struct vnet_dev_ops` (`vnet.inv:33`).
     /// Called in softirq context: it must not sleep.
-    fn xmit(
+    ///
+    /// # Safety
+    /// `skb` is what the C caller of `vnet_dev_ops.xmit` passes, valid as its contract says.
+    unsafe fn xmit(
         dev: &VnetDev,
         skb: *mut ::core::ffi::c_void,
     ) -> ::core::result::Result<(), ::inv::Errno>;
@@ -492,16 +495,19 @@ pub const fn vnet_dev_ops_table<T: VnetDevOps>() -> raw::vnet_dev_ops {
 unsafe extern "C" fn __vnet_dev_ops_open<T: VnetDevOps>(
     dev: *mut raw::vnet_dev,
 ) -> ::core::ffi::c_int {
-    let result = T::open(unsafe { VnetDev::from_raw(dev) });
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    let result = T::open(dev);
     ::inv::errno::to_c_int(result) as _
 }
 unsafe extern "C" fn __vnet_dev_ops_xmit<T: VnetDevOps>(
     dev: *mut raw::vnet_dev,
     skb: *mut ::core::ffi::c_void,
 ) -> ::core::ffi::c_int {
-    let result = T::xmit(unsafe { VnetDev::from_raw(dev) }, skb);
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    let result = unsafe { T::xmit(dev, skb) };
     ::inv::errno::to_c_int(result) as _
 }
 unsafe extern "C" fn __vnet_dev_ops_stop<T: VnetDevOps>(dev: *mut raw::vnet_dev) {
-    T::stop(unsafe { VnetDev::from_raw(dev) });
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    T::stop(dev);
 }
