@@ -62,10 +62,13 @@ pub fn list_methods(
         "`{}.{}` must be a `struct list_head` of the runtime's layout",
         s.name, list.name
     );
+    let layout_assert = cx.layout_assert(quote! {
+        const { assert!(::core::mem::size_of::<#head_ty>() == ::core::mem::size_of::<::inv::sys::list_head>(), #layout) };
+    });
     let mut out = quote! {
         #[doc = #doc]
         pub fn #getter(&self) -> ::inv::list::ListIter<'_, raw::#entry> {
-            const { assert!(::core::mem::size_of::<#head_ty>() == ::core::mem::size_of::<::inv::sys::list_head>(), #layout) };
+            #layout_assert
             // SAFETY: the head is a field of the locked object; the spec says its entries are
             // `struct #entry`s linked through `#via`, changed only under this lock, which the
             // guard holds for as long as the iterator borrows it.
@@ -164,14 +167,17 @@ pub fn refcount(
             ::inv::KrefRef::new(self)
         }
     };
-    let items = quote! {
-        #[doc = #alias_doc]
-        pub type #alias = ::inv::KrefRef<#wrapper>;
-
+    let layout_assert = cx.layout_assert(quote! {
         const _: () = assert!(
             ::core::mem::size_of::<#kref_ty>() == ::core::mem::size_of::<::inv::sys::kref>(),
             #layout
         );
+    });
+    let items = quote! {
+        #[doc = #alias_doc]
+        pub type #alias = ::inv::KrefRef<#wrapper>;
+
+        #layout_assert
 
         unsafe extern "C" fn #trampoline(kref: *mut ::inv::sys::kref) {
             // SAFETY: called by `kref_put` at zero with the kref of a live object; the C

@@ -181,15 +181,18 @@ pub fn generate(
         "the C type of `{}.{}` must have the layout of the runtime's lock type",
         s.name, l.name
     );
-    let mut items = vec![quote! {
-        #[doc = #tag_doc]
-        pub enum #tag_name {}
-
+    let layout_assert = cx.layout_assert(quote! {
         const _: () = assert!(
             ::core::mem::size_of::<#raw_lock_ty>() == ::core::mem::size_of::<#sys_ty>()
                 && ::core::mem::align_of::<#raw_lock_ty>() == ::core::mem::align_of::<#sys_ty>(),
             #layout_msg
         );
+    });
+    let mut items = vec![quote! {
+        #[doc = #tag_doc]
+        pub enum #tag_name {}
+
+        #layout_assert
 
         // SAFETY: the lock is a field of the struct `self` wraps, valid while `self` is, and
         // the layout assertion above makes the cast to the runtime's type sound.

@@ -3,7 +3,7 @@
 //! never over files invc did not write, `--check` freshness).
 
 use invc_codegen::output::{MARKER, OutputError, is_fresh, write};
-use invc_codegen::{GeneratedCrate, Options, Runtime, generate};
+use invc_codegen::{Backend, GeneratedCrate, Options, Runtime, generate};
 use invc_headers::{HeaderRef, ReadOptions, Request, check_spec};
 use invc_spec_lang::{Diagnostic, SourceMap};
 use std::path::{Path, PathBuf};
@@ -34,6 +34,7 @@ fn generate_from(path: &Path) -> (SourceMap, Result<GeneratedCrate, Vec<Diagnost
     };
     let options = Options {
         runtime: Runtime::Path(PathBuf::from("../../../annotations")),
+        backend: Backend::Host,
     };
     let result = generate(&spec, &sources, &request, &options);
     (sources, result)

@@ -1,4 +1,5 @@
-//! The wrappers of the spec's items; see the crate documentation.
+//! The wrappers of the spec's items; see the module documentation.
+#![allow(non_snake_case)]
 use crate::raw;
 /// The C `struct chardev`, as `chardev.inv:4` says it is used.
 #[repr(transparent)]

@@ -1,4 +1,5 @@
-//! The wrappers of the spec's items; see the crate documentation.
+//! The wrappers of the spec's items; see the module documentation.
+#![allow(non_snake_case)]
 use crate::raw;
 /// A value that breaks a newtype's constraint.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -361,7 +362,6 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
         }
     }
 }
-unsafe impl ::inv::dma::Pod for raw::vring_desc {}
 /// An owned reference to a `struct vnet_queue` (`vnet.inv:22`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `vnet_queue_release`.
 pub type VnetQueueRef = ::inv::KrefRef<VnetQueue>;
 const _: () = assert!(
@@ -464,6 +464,7 @@ impl<'a> VnetDevCfgLockGuard<'a> {
         self.0.owner()
     }
 }
+unsafe impl ::inv::dma::Pod for raw::vring_desc {}
 /// `to_vnet_queue`: the `struct vnet_queue` that contains `vq` (C's `container_of`), safely.
 pub fn to_vnet_queue(vq: &VnetQueueVq) -> &VnetQueue {
     VnetQueue::from_vq(vq)
