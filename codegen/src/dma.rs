@@ -213,27 +213,26 @@ fn element_type(name: &str, backend: crate::Backend) -> TokenStream {
 
 /// The `Pod` impls of the coherent rings' element types, once per type however many rings
 /// use it. `coherent` has checked that each is made of integer and float fields only.
-pub fn pod_impls(spec: &ir::Spec, backend: crate::Backend) -> TokenStream {
-    let elems: std::collections::BTreeSet<&str> = spec
-        .structs
-        .iter()
-        .flat_map(|s| &s.dma)
-        .filter_map(|d| match &d.mapping {
-            ir::DmaMapping::Coherent { elem, .. } => Some(elem.name.as_str()),
-            ir::DmaMapping::Streaming { .. } => None,
-        })
-        .collect();
+pub fn pod_impls(spec: &ir::Spec, backend: crate::Backend, at: &dyn crate::Located) -> TokenStream {
+    // Each element type with the first ring that uses it, which its doc cites.
+    let mut elems = std::collections::BTreeMap::new();
+    for d in spec.structs.iter().flat_map(|s| &s.dma) {
+        if let ir::DmaMapping::Coherent { elem, .. } = &d.mapping {
+            elems.entry(elem.name.as_str()).or_insert(d.span);
+        }
+    }
     elems
         .into_iter()
-        .map(|name| {
+        .map(|(name, span)| {
             let ty = element_type(name, backend);
             let raw = ident(name);
             let local = match backend {
                 crate::Backend::Host => quote!(),
                 crate::Backend::Kernel => {
                     let doc = format!(
-                        " A `struct {name}` in coherent DMA memory: the C struct, in a type of \
-                         this crate so that it can be `Pod`."
+                        " A `struct {name}` in coherent DMA memory (`{}`): the C struct, in a \
+                         type of this crate so that it can be `Pod`.",
+                        at.at(span)
                     );
                     quote! {
                         #[doc = #doc]

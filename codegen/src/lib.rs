@@ -161,7 +161,7 @@ pub fn generate(
             Err(u) => errors.push(unsupported(u)),
         }
     }
-    items.push(dma::pod_impls(spec, options.backend));
+    items.push(dma::pod_impls(spec, options.backend, &at));
     for m in &spec.macros {
         items.extend(container_of_macro(m));
     }
