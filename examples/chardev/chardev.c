@@ -20,6 +20,7 @@ struct chardev *chardev_create(unsigned int minor)
 		return NULL;
 	mutex_init(&dev->lock);
 	kref_init(&dev->ref);
+	seqlock_init(&dev->stats_lock);
 	dev->minor = minor;
 	return dev;
 }
@@ -34,6 +35,27 @@ void chardev_free(struct kref *ref)
 void chardev_put(struct chardev *dev)
 {
 	kref_put(&dev->ref, chardev_free);
+}
+
+/* Counts one call that moved data; the caller holds the mutex, so the lock order is
+ * lock, then stats_lock. */
+static void chardev_count(struct chardev *dev, unsigned long *stat)
+{
+	write_seqlock(&dev->stats_lock);
+	(*stat)++;
+	write_sequnlock(&dev->stats_lock);
+}
+
+static long chardev_stat(struct chardev *dev, const unsigned long *stat)
+{
+	unsigned int seq;
+	long value;
+
+	do {
+		seq = read_seqbegin(&dev->stats_lock);
+		value = (long)*stat;
+	} while (read_seqretry(&dev->stats_lock, seq));
+	return value;
 }
 
 static int chardev_open(struct chardev *dev, struct chardev_file *file)
@@ -75,6 +97,7 @@ static ssize_t chardev_read(struct chardev_file *file, char *buf, size_t len)
 	}
 	dev->head = (dev->head + n) % CHARDEV_BUF_SIZE;
 	dev->count -= n;
+	chardev_count(dev, &dev->reads);
 	mutex_unlock(&dev->lock);
 	return n;
 }
@@ -104,6 +127,7 @@ static ssize_t chardev_write(struct chardev_file *file, const char *buf, size_t 
 	}
 	dev->count += n;
 	dev->written += n;
+	chardev_count(dev, &dev->writes);
 	mutex_unlock(&dev->lock);
 	return n;
 }
@@ -117,6 +141,11 @@ static long chardev_ioctl(struct chardev_file *file, unsigned int cmd, unsigned 
 		WRITE_ONCE(file->flags, arg ? CHARDEV_F_NONBLOCK : 0);
 		return 0;
 	}
+	/* The statistics are read without the mutex. */
+	if (cmd == CHARDEV_IOC_READS)
+		return chardev_stat(dev, &dev->reads);
+	if (cmd == CHARDEV_IOC_WRITES)
+		return chardev_stat(dev, &dev->writes);
 	mutex_lock(&dev->lock);
 	switch (cmd) {
 	case CHARDEV_IOC_RESET:

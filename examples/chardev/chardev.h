@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/kref.h>
+#include <linux/seqlock.h>
 
 #define CHARDEV_BUF_SIZE 64
 #define CHARDEV_MAX_OPEN 4
@@ -21,6 +22,8 @@
 #define CHARDEV_IOC_WRITTEN 0x4304  /* bytes accepted since creation */
 #define CHARDEV_IOC_NONBLOCK 0x4305 /* arg != 0: reads of an empty and writes to a full
 				     * buffer fail with -EAGAIN instead of 0 and -ENOSPC */
+#define CHARDEV_IOC_READS 0x4306    /* reads that returned data */
+#define CHARDEV_IOC_WRITES 0x4307   /* writes that stored data */
 
 #define CHARDEV_F_NONBLOCK 1u
 
@@ -32,6 +35,8 @@ struct chardev {
 	unsigned long written; /* bytes accepted since creation */
 	unsigned int minor;
 	struct kref ref;       /* one for the creator, one per open file */
+	seqlock_t stats_lock;  /* statistics readers never wait for the mutex */
+	unsigned long reads, writes;
 	unsigned char buf[CHARDEV_BUF_SIZE];
 };
 

@@ -3,7 +3,7 @@
 //!
 //! The C module is a character device whose open files read and write one shared byte ring.
 //! Its rules, written down in `chardev.inv`: the ring and the counters only under the device's
-//! mutex; `minor` never written after creation; one reference per open file, the last of
+//! mutex; the statistics under a seqlock, whose readers never wait; `minor` never written after creation; one reference per open file, the last of
 //! which frees the device; the file's fields read and written once (`READ_ONCE`), because
 //! no lock guards them. Here those rules are types: the ring is reached only through
 //! [`ChardevLockGuard`](chardev_inv::ChardevLockGuard), a file's reference is a
@@ -37,6 +37,10 @@ pub const CHARDEV_IOC_WRITTEN: u32 = 0x4304;
 /// `CHARDEV_IOC_NONBLOCK`: with a nonzero argument, reads of an empty ring and writes to a
 /// full one fail with `EAGAIN` instead of returning 0 and failing with `ENOSPC`.
 pub const CHARDEV_IOC_NONBLOCK: u32 = 0x4305;
+/// `CHARDEV_IOC_READS`: reads that returned data.
+pub const CHARDEV_IOC_READS: u32 = 0x4306;
+/// `CHARDEV_IOC_WRITES`: writes that stored data.
+pub const CHARDEV_IOC_WRITES: u32 = 0x4307;
 /// `CHARDEV_F_NONBLOCK`, the file flag the nonblocking ioctl sets.
 pub const CHARDEV_F_NONBLOCK: c_uint = 1;
 
@@ -51,7 +55,7 @@ pub fn chardev_create(minor: u32) -> ChardevRef {
     let dev = Box::into_raw(Box::new(raw::chardev {
         minor,
         // SAFETY: all-zero bytes are a valid `struct chardev`: integers, a byte array, and a
-        // mutex and kref that are initialised below before use.
+        // mutex, kref and seqlock that are initialised below before use.
         ..unsafe { core::mem::zeroed() }
     }));
     // SAFETY: `dev` is a live allocation nobody else has; the shim's mutex and kref have the
@@ -59,6 +63,7 @@ pub fn chardev_create(minor: u32) -> ChardevRef {
     unsafe {
         inv::sys::mutex_init((&raw mut (*dev).lock).cast());
         inv::sys::kref_init((&raw mut (*dev).ref_).cast());
+        inv::sys::seqlock_init((&raw mut (*dev).stats_lock).cast());
     }
     // SAFETY: the device is initialised and stays alive while a reference is counted; the
     // single reference `kref_init` made is the one handed to the caller.
@@ -156,7 +161,8 @@ impl ChardevFops for ChardevOps {
             return Ok(0);
         }
         let nonblocking = nonblocking(file);
-        let mut g = device(file)?.lock();
+        let dev = device(file)?;
+        let mut g = dev.lock();
         let count = g.count() as usize;
         if count == 0 {
             return if nonblocking {
@@ -178,6 +184,9 @@ impl ChardevFops for ChardevOps {
         }
         g.set_head(((head + n) % RING) as u32);
         g.set_count((count - n) as u32);
+        // Under the mutex, as the spec's order says: lock, then stats_lock.
+        let mut stats = dev.stats_lock_write();
+        stats.set_reads(stats.reads() + 1);
         Ok(n as isize)
     }
 
@@ -186,7 +195,8 @@ impl ChardevFops for ChardevOps {
             return Ok(0);
         }
         let nonblocking = nonblocking(file);
-        let mut g = device(file)?.lock();
+        let dev = device(file)?;
+        let mut g = dev.lock();
         let count = g.count() as usize;
         let space = RING - count;
         if space == 0 {
@@ -208,6 +218,8 @@ impl ChardevFops for ChardevOps {
         }
         g.set_count((count + n) as u32);
         g.set_written(g.written() + n as c_ulong);
+        let mut stats = dev.stats_lock_write();
+        stats.set_writes(stats.writes() + 1);
         Ok(n as isize)
     }
 
@@ -216,7 +228,14 @@ impl ChardevFops for ChardevOps {
             file.set_flags(if arg != 0 { CHARDEV_F_NONBLOCK } else { 0 });
             return Ok(0);
         }
-        let mut g = device(file)?.lock();
+        let dev = device(file)?;
+        // The statistics are read without the mutex.
+        match cmd {
+            CHARDEV_IOC_READS => return Ok(dev.stats_lock_read(|s| s.reads()) as isize),
+            CHARDEV_IOC_WRITES => return Ok(dev.stats_lock_read(|s| s.writes()) as isize),
+            _ => {}
+        }
+        let mut g = dev.lock();
         match cmd {
             CHARDEV_IOC_RESET => {
                 g.set_head(0);

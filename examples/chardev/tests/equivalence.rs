@@ -8,7 +8,8 @@
 
 use chardev_example::{
     CHARDEV_BUF_SIZE, CHARDEV_FOPS, CHARDEV_IOC_FILL, CHARDEV_IOC_NONBLOCK, CHARDEV_IOC_OPENERS,
-    CHARDEV_IOC_RESET, CHARDEV_IOC_WRITTEN, CHARDEV_MAX_OPEN, ChardevRef, c, chardev_create, raw,
+    CHARDEV_IOC_READS, CHARDEV_IOC_RESET, CHARDEV_IOC_WRITES, CHARDEV_IOC_WRITTEN,
+    CHARDEV_MAX_OPEN, ChardevRef, c, chardev_create, raw,
 };
 use proptest::prelude::*;
 use std::ptr::NonNull;
@@ -179,6 +180,8 @@ fn op() -> impl Strategy<Value = Op> {
         Just(CHARDEV_IOC_OPENERS),
         Just(CHARDEV_IOC_WRITTEN),
         Just(CHARDEV_IOC_NONBLOCK),
+        Just(CHARDEV_IOC_READS),
+        Just(CHARDEV_IOC_WRITES),
         0u32..0x5000,
     ];
     prop_oneof![
@@ -363,7 +366,7 @@ fn c_and_rust_operations_share_one_device_and_lock() {
     let rust = rust_module();
     let dev = (c.create)(3) as usize;
     const ROUNDS: usize = 2_000;
-    let totals: Vec<(i64, i64)> = std::thread::scope(|s| {
+    let totals: Vec<[i64; 4]> = std::thread::scope(|s| {
         let workers: Vec<_> = [c, rust, c, rust]
             .into_iter()
             .enumerate()
@@ -374,7 +377,7 @@ fn c_and_rust_operations_share_one_device_and_lock() {
                     let mut f: Box<raw::chardev_file> = Box::new(unsafe { std::mem::zeroed() });
                     // SAFETY: as above.
                     assert_eq!(unsafe { module.fops.open.unwrap()(dev, &mut *f) }, 0);
-                    let (mut wrote, mut read) = (0i64, 0i64);
+                    let [mut wrote, mut read, mut writes, mut reads] = [0i64; 4];
                     let data = [i as u8; 5];
                     let mut out = [0u8; 7];
                     for _ in 0..ROUNDS {
@@ -382,30 +385,36 @@ fn c_and_rust_operations_share_one_device_and_lock() {
                         unsafe {
                             let w = module.fops.write.unwrap()(&mut *f, data.as_ptr().cast(), 5);
                             wrote += w.max(0) as i64;
+                            writes += i64::from(w > 0);
                             let r = module.fops.read.unwrap()(&mut *f, out.as_mut_ptr().cast(), 7);
                             read += r.max(0) as i64;
+                            reads += i64::from(r > 0);
                         }
                     }
                     // SAFETY: released once.
                     assert_eq!(unsafe { module.fops.release.unwrap()(&mut *f) }, 0);
-                    (wrote, read)
+                    [wrote, read, writes, reads]
                 })
             })
             .collect();
         workers.into_iter().map(|w| w.join().unwrap()).collect()
     });
     let dev = dev as *mut raw::chardev;
-    let wrote: i64 = totals.iter().map(|t| t.0).sum();
-    let read: i64 = totals.iter().map(|t| t.1).sum();
+    let sum = |i: usize| -> i64 { totals.iter().map(|t| t[i]).sum() };
+    let (wrote, read, writes, reads) = (sum(0), sum(1), sum(2), sum(3));
     // SAFETY: the creator's reference is still held; this thread is the only user now.
-    let (fill, written) = unsafe {
+    let [fill, written, stat_writes, stat_reads] = unsafe {
         let mut f: Box<raw::chardev_file> = Box::new(std::mem::zeroed());
         assert_eq!(c.fops.open.unwrap()(dev, &mut *f), 0);
         let fill = c.fops.ioctl.unwrap()(&mut *f, CHARDEV_IOC_FILL, 0);
         let written = rust.fops.ioctl.unwrap()(&mut *f, CHARDEV_IOC_WRITTEN, 0);
+        let stat_writes = c.fops.ioctl.unwrap()(&mut *f, CHARDEV_IOC_WRITES, 0);
+        let stat_reads = rust.fops.ioctl.unwrap()(&mut *f, CHARDEV_IOC_READS, 0);
         assert_eq!(rust.fops.release.unwrap()(&mut *f), 0);
-        (fill as i64, written as i64)
+        [fill, written, stat_writes, stat_reads].map(|v| v as i64)
     };
+    // Both versions count into one seqlock-guarded pair, and read it back consistently.
+    assert_eq!((stat_writes, stat_reads), (writes, reads));
     assert_eq!(written, wrote);
     assert_eq!(
         wrote - read,

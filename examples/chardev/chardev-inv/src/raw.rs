@@ -65,6 +65,41 @@ const _: () = {
 };
 #[repr(C)]
 #[derive(Copy, Clone)]
+pub struct spinlock {
+    pub __owner: ::core::ffi::c_uint,
+    pub __dep: ::core::ffi::c_uint,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of spinlock"][::core::mem::size_of::<spinlock>() - 8usize];
+    ["Alignment of spinlock"][::core::mem::align_of::<spinlock>() - 4usize];
+    [
+        "Offset of field: spinlock::__owner",
+    ][::core::mem::offset_of!(spinlock, __owner) - 0usize];
+    [
+        "Offset of field: spinlock::__dep",
+    ][::core::mem::offset_of!(spinlock, __dep) - 4usize];
+};
+pub type spinlock_t = spinlock;
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct seqlock_t {
+    pub __seq: ::core::ffi::c_uint,
+    pub __lock: spinlock_t,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of seqlock_t"][::core::mem::size_of::<seqlock_t>() - 12usize];
+    ["Alignment of seqlock_t"][::core::mem::align_of::<seqlock_t>() - 4usize];
+    [
+        "Offset of field: seqlock_t::__seq",
+    ][::core::mem::offset_of!(seqlock_t, __seq) - 0usize];
+    [
+        "Offset of field: seqlock_t::__lock",
+    ][::core::mem::offset_of!(seqlock_t, __lock) - 4usize];
+};
+#[repr(C)]
+#[derive(Copy, Clone)]
 pub struct chardev {
     pub lock: mutex,
     pub head: ::core::ffi::c_uint,
@@ -73,11 +108,14 @@ pub struct chardev {
     pub written: ::core::ffi::c_ulong,
     pub minor: ::core::ffi::c_uint,
     pub ref_: kref,
+    pub stats_lock: seqlock_t,
+    pub reads: ::core::ffi::c_ulong,
+    pub writes: ::core::ffi::c_ulong,
     pub buf: [::core::ffi::c_uchar; 64usize],
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of chardev"][::core::mem::size_of::<chardev>() - 104usize];
+    ["Size of chardev"][::core::mem::size_of::<chardev>() - 136usize];
     ["Alignment of chardev"][::core::mem::align_of::<chardev>() - 8usize];
     ["Offset of field: chardev::lock"][::core::mem::offset_of!(chardev, lock) - 0usize];
     ["Offset of field: chardev::head"][::core::mem::offset_of!(chardev, head) - 8usize];
@@ -94,7 +132,16 @@ const _: () = {
         "Offset of field: chardev::minor",
     ][::core::mem::offset_of!(chardev, minor) - 32usize];
     ["Offset of field: chardev::ref_"][::core::mem::offset_of!(chardev, ref_) - 36usize];
-    ["Offset of field: chardev::buf"][::core::mem::offset_of!(chardev, buf) - 40usize];
+    [
+        "Offset of field: chardev::stats_lock",
+    ][::core::mem::offset_of!(chardev, stats_lock) - 40usize];
+    [
+        "Offset of field: chardev::reads",
+    ][::core::mem::offset_of!(chardev, reads) - 56usize];
+    [
+        "Offset of field: chardev::writes",
+    ][::core::mem::offset_of!(chardev, writes) - 64usize];
+    ["Offset of field: chardev::buf"][::core::mem::offset_of!(chardev, buf) - 72usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]

@@ -28,7 +28,7 @@ impl Chardev {
         self.0.get()
     }
     fn check_unguarded_invariants(&self) {}
-    /// Reads `minor`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`chardev.inv:13`)
+    /// Reads `minor`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`chardev.inv:17`)
     pub fn minor(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.as_raw()).minor }
     }
@@ -38,6 +38,19 @@ impl Chardev {
     /// memory while holding it, and that may sleep.
     pub fn lock(&self) -> ChardevLockGuard<'_> {
         ChardevLockGuard(::inv::LockGuard::lock(self))
+    }
+    /// Takes `stats_lock` (seqlock, exclusive), as `chardev.inv:14` says it is taken; the guard releases it when dropped.
+    ///
+    /// Statistics: counted under the mutex, read by ioctls without it.
+    pub fn stats_lock_write(&self) -> ChardevStatsLockWriteGuard<'_> {
+        ChardevStatsLockWriteGuard(::inv::LockGuard::lock(self))
+    }
+    /// Runs `attempt` as a read section of the seqlock `stats_lock` (`chardev.inv:14`) until no writer overlapped it (`read_seqbegin`/`read_seqretry`), and returns its last result. `attempt` may run several times, so it must only compute its result.
+    pub fn stats_lock_read<R>(
+        &self,
+        mut attempt: impl FnMut(&ChardevStatsLockReadGuard<'_>) -> R,
+    ) -> R {
+        ::inv::SeqReadGuard::read(self, |g| attempt(&ChardevStatsLockReadGuard(g)))
     }
     /// Takes a reference (`kref_get` on `ref`).
     pub fn get_ref(&self) -> ChardevRef {
@@ -152,7 +165,71 @@ impl<'a> ChardevLockGuard<'a> {
         unsafe { &mut *::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).buf) }
     }
 }
-/// An owned reference to a `struct chardev` (`chardev.inv:15`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `chardev_free`.
+/// Names the lock `stats_lock` of `struct chardev` in guard types.
+pub enum ChardevStatsLockTag {}
+const _: () = assert!(
+    ::core::mem::size_of:: < raw::seqlock_t > () == ::core::mem::size_of:: <
+    ::inv::sys::seqlock_t > () && ::core::mem::align_of:: < raw::seqlock_t > () ==
+    ::core::mem::align_of:: < ::inv::sys::seqlock_t > (),
+    "the C type of `chardev.stats_lock` must have the layout of the runtime's lock type"
+);
+unsafe impl ::inv::HasLock<ChardevStatsLockTag> for Chardev {
+    type Lock = ::inv::sys::seqlock_t;
+    fn raw_lock(&self) -> *mut ::inv::sys::seqlock_t {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).stats_lock) }
+            .cast::<::inv::sys::seqlock_t>()
+    }
+}
+/// `stats_lock` of `struct chardev` held: the fields it guards are reached through this guard.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct ChardevStatsLockWriteGuard<'a>(
+    ::inv::SeqLockWriteGuard<'a, Chardev, ::inv::Plain, ChardevStatsLockTag>,
+);
+impl<'a> ChardevStatsLockWriteGuard<'a> {
+    /// The object whose lock is held.
+    pub fn owner(&self) -> &'a Chardev {
+        self.0.owner()
+    }
+    /// Reads `reads`, guarded by this lock (`chardev.inv:15`).
+    pub fn reads(&self) -> ::core::ffi::c_ulong {
+        unsafe { (*self.0.owner().as_raw()).reads }
+    }
+    /// Writes `reads`, guarded by this lock (`chardev.inv:15`).
+    pub fn set_reads(&mut self, v: ::core::ffi::c_ulong) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).reads).write(v) }
+    }
+    /// Reads `writes`, guarded by this lock (`chardev.inv:15`).
+    pub fn writes(&self) -> ::core::ffi::c_ulong {
+        unsafe { (*self.0.owner().as_raw()).writes }
+    }
+    /// Writes `writes`, guarded by this lock (`chardev.inv:15`).
+    pub fn set_writes(&mut self, v: ::core::ffi::c_ulong) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).writes).write(v) }
+    }
+}
+/// One attempt at a read section of the seqlock `stats_lock` of `struct chardev`: the guarded fields, copied out.
+pub struct ChardevStatsLockReadGuard<'r>(
+    &'r ::inv::SeqReadGuard<'r, Chardev, ChardevStatsLockTag>,
+);
+impl<'r> ChardevStatsLockReadGuard<'r> {
+    /// The object whose seqlock is being read.
+    pub fn owner(&self) -> &'r Chardev {
+        self.0.owner()
+    }
+    /// Reads `reads` inside the read section (`chardev.inv:15`): a copy, trustworthy only once the section ends without a retry.
+    pub fn reads(&self) -> ::core::ffi::c_ulong {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).reads).read_volatile()
+        }
+    }
+    /// Reads `writes` inside the read section (`chardev.inv:15`): a copy, trustworthy only once the section ends without a retry.
+    pub fn writes(&self) -> ::core::ffi::c_ulong {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).writes).read_volatile()
+        }
+    }
+}
+/// An owned reference to a `struct chardev` (`chardev.inv:19`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `chardev_free`.
 pub type ChardevRef = ::inv::KrefRef<Chardev>;
 const _: () = assert!(
     ::core::mem::size_of:: < raw::kref > () == ::core::mem::size_of:: < ::inv::sys::kref
@@ -168,7 +245,7 @@ unsafe impl ::inv::Refcounted for Chardev {
             .cast::<::inv::sys::kref>()
     }
 }
-/// The C `struct chardev_file`, as `chardev.inv:21` says it is used.
+/// The C `struct chardev_file`, as `chardev.inv:25` says it is used.
 ///
 /// An open file. Several tasks may use one file at once (two threads reading one file
 /// descriptor), and no lock guards its fields: `open` sets `dev`, `release` clears it, and
@@ -199,7 +276,7 @@ impl ChardevFile {
         self.0.get()
     }
     fn check_unguarded_invariants(&self) {}
-    /// Reads `dev` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`chardev.inv:22`)
+    /// Reads `dev` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`chardev.inv:26`)
     pub fn dev(&self) -> *mut raw::chardev {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).dev).read_volatile() }
     }
@@ -208,7 +285,7 @@ impl ChardevFile {
     pub fn set_dev(&self, v: *mut raw::chardev) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).dev).write_volatile(v) }
     }
-    /// Reads `flags` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`chardev.inv:22`)
+    /// Reads `flags` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`chardev.inv:26`)
     pub fn flags(&self) -> ::core::ffi::c_uint {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).flags).read_volatile() }
     }
@@ -219,15 +296,15 @@ impl ChardevFile {
 }
 unsafe impl ::core::marker::Sync for ChardevFile {}
 unsafe impl ::core::marker::Send for ChardevFile {}
-/// The operations of `struct chardev_fops` (`chardev.inv:25`): implement it, and [`chardev_fops_table`] gives the C table that calls the implementation.
+/// The operations of `struct chardev_fops` (`chardev.inv:29`): implement it, and [`chardev_fops_table`] gives the C table that calls the implementation.
 pub trait ChardevFops {
-    /// `open` of `struct chardev_fops` (`chardev.inv:26`).
+    /// `open` of `struct chardev_fops` (`chardev.inv:30`).
     /// Called in process context: it may sleep.
     fn open(
         dev: &Chardev,
         file: &ChardevFile,
     ) -> ::core::result::Result<(), ::inv::Errno>;
-    /// `read` of `struct chardev_fops` (`chardev.inv:27`).
+    /// `read` of `struct chardev_fops` (`chardev.inv:31`).
     /// Called in process context: it may sleep.
     ///
     /// # Safety
@@ -237,7 +314,7 @@ pub trait ChardevFops {
         buf: *mut ::core::ffi::c_char,
         len: usize,
     ) -> ::core::result::Result<isize, ::inv::Errno>;
-    /// `write` of `struct chardev_fops` (`chardev.inv:28`).
+    /// `write` of `struct chardev_fops` (`chardev.inv:32`).
     /// Called in process context: it may sleep.
     ///
     /// # Safety
@@ -247,14 +324,14 @@ pub trait ChardevFops {
         buf: *const ::core::ffi::c_char,
         len: usize,
     ) -> ::core::result::Result<isize, ::inv::Errno>;
-    /// `ioctl` of `struct chardev_fops` (`chardev.inv:29`).
+    /// `ioctl` of `struct chardev_fops` (`chardev.inv:33`).
     /// Called in process context: it may sleep.
     fn ioctl(
         file: &ChardevFile,
         cmd: ::core::ffi::c_uint,
         arg: ::core::ffi::c_ulong,
     ) -> ::core::result::Result<isize, ::inv::Errno>;
-    /// `release` of `struct chardev_fops` (`chardev.inv:30`).
+    /// `release` of `struct chardev_fops` (`chardev.inv:34`).
     /// Called in process context: it may sleep.
     fn release(file: &ChardevFile) -> ::core::result::Result<(), ::inv::Errno>;
 }
