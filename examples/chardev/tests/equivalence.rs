@@ -411,7 +411,7 @@ fn c_and_rust_operations_share_one_device_and_lock() {
         let stat_writes = c.fops.ioctl.unwrap()(&mut *f, CHARDEV_IOC_WRITES, 0);
         let stat_reads = rust.fops.ioctl.unwrap()(&mut *f, CHARDEV_IOC_READS, 0);
         assert_eq!(rust.fops.release.unwrap()(&mut *f), 0);
-        [fill, written, stat_writes, stat_reads].map(|v| v as i64)
+        [fill, written, stat_writes, stat_reads]
     };
     // Both versions count into one seqlock-guarded pair, and read it back consistently.
     assert_eq!((stat_writes, stat_reads), (writes, reads));
