@@ -8,38 +8,11 @@
 //! kernel headers (`examples/kernel/fs.inv`, with the kernel's own flags), whose host crate
 //! cannot build because its lock types are not the shim's.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn invc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invc"))
-        .args(args)
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .env(
-            "INVC_CACHE_DIR",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/invc-cache"),
-        )
-        .output()
-        .expect("failed to run invc")
-}
-
-fn succeed(out: Output, what: &str) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(0), "{what}: {stderr}");
-    stderr
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("kernel-backend")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{ROOT, cargo, invc, runtime_dependency, scratch, succeed, write};
+use std::path::Path;
+use std::process::Command;
 
 /// The clang flags that parse the distribution's kernel headers (`scripts/kernel-flags.sh`).
 fn kernel_flags() -> Vec<String> {
@@ -58,57 +31,44 @@ fn kernel_flags() -> Vec<String> {
 /// Writes a cargo workspace with the stand-in `kernel` crate (its `bindings` = `raw_rs`) and a
 /// driver crate holding `module` as `mod wrappers`, and runs `cargo check` on it.
 fn type_check(dir: &Path, raw_rs: &Path, module: &Path) {
-    let write = |path: &str, text: String| {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
     write(
+        dir,
         "Cargo.toml",
-        "[workspace]\nmembers = [\"kernel\", \"driver\"]\nresolver = \"2\"\n".into(),
+        "[workspace]\nmembers = [\"kernel\", \"driver\"]\nresolver = \"2\"\n",
     );
     write(
+        dir,
         "kernel/Cargo.toml",
-        "[package]\nname = \"kernel\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n"
-            .into(),
+        "[package]\nname = \"kernel\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n",
     );
     write(
+        dir,
         "kernel/src/lib.rs",
-        format!(
+        &format!(
             "//! Stands in for the kernel crate: `bindings` is bindgen's output for the same headers.\n\
              #![no_std]\n#[path = {:?}]\npub mod bindings;\n",
             raw_rs.display().to_string()
         ),
     );
     write(
+        dir,
         "driver/Cargo.toml",
-        format!(
+        &format!(
             "[package]\nname = \"driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nkernel = {{ path = \"../kernel\" }}\n\
-             inv = {{ package = \"invc-annotations\", path = {:?} }}\n",
-            Path::new(ROOT).join("annotations").display().to_string()
+             [dependencies]\nkernel = {{ path = \"../kernel\" }}\n{}",
+            runtime_dependency()
         ),
     );
     write(
+        dir,
         "driver/src/lib.rs",
-        format!(
+        &format!(
             "//! A driver crate using the generated wrappers as one of its modules.\n\
              #![no_std]\n#[path = {:?}]\npub mod wrappers;\n",
             module.join("mod.rs").display().to_string()
         ),
     );
-    // The checkout's lock file pins the runtime's dependencies, so no registry is needed.
-    std::fs::copy(Path::new(ROOT).join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let out = Command::new(env!("CARGO"))
-        .args(["check", "--offline", "--quiet", "-p", "driver"])
-        .current_dir(dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("kernel-backend-target"),
-        )
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .expect("cargo runs");
+    let out = cargo(dir, &["check", "--quiet", "-p", "driver"]);
     succeed(out, "the kernel module does not type-check");
 }
 
@@ -124,7 +84,7 @@ fn generate(spec: &str, out: &Path, backend: &str, clang: &[String]) -> String {
 
 #[test]
 fn the_vnet_kernel_module_is_a_module_folder_over_kernel_bindings() {
-    let dir = scratch("vnet");
+    let dir = scratch("kernel-backend", "vnet");
     let module = dir.join("vnet_inv");
     let note = generate("examples/vnet/vnet.inv", &module, "kernel", &[]);
     assert!(note.contains("wrote kernel module folder"), "{note}");
@@ -179,7 +139,7 @@ fn the_vnet_kernel_module_is_a_module_folder_over_kernel_bindings() {
 #[test]
 fn a_spec_over_the_real_kernel_headers_generates_a_module_that_type_checks() {
     let flags = kernel_flags();
-    let dir = scratch("fs");
+    let dir = scratch("kernel-backend", "fs");
     // The host backend's crate supplies what bindgen makes of the real headers.
     generate(
         "examples/kernel/fs.inv",

@@ -119,18 +119,19 @@ pub fn generate(
         start: 0,
         end: 0,
     };
-    let raw = raw::RawLayouts::generate(request, &raw_types(spec), &raw_functions(spec)).map_err(
-        |e| {
-            vec![
-                Diagnostic::error(
-                    Code::GenerationFailed,
-                    spec.headers.first().map_or(whole_file, |h| h.span),
-                    e.0,
-                )
-                .with_label("bindgen read these headers"),
-            ]
-        },
-    )?;
+    let variables = global::variables(spec).collect();
+    let raw =
+        raw::RawLayouts::generate(request, &raw_types(spec), &raw_functions(spec), &variables)
+            .map_err(|e| {
+                vec![
+                    Diagnostic::error(
+                        Code::GenerationFailed,
+                        spec.headers.first().map_or(whole_file, |h| h.span),
+                        e.0,
+                    )
+                    .with_label("bindgen read these headers"),
+                ]
+            })?;
 
     let mut errors = Vec::new();
     let mut items = Vec::new();

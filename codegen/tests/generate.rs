@@ -214,7 +214,7 @@ fn a_global_lock_becomes_a_function_a_guard_and_guarded_accessors() {
 }
 
 #[test]
-fn a_global_lock_without_its_functions_is_a_diagnostic() {
+fn a_global_lock_without_its_functions_or_a_c_variable_is_a_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     let spec = global_lock_spec(dir.path(), "lock rtnl: mutex;");
     let (sources, result) = generate_from(&spec);
@@ -225,7 +225,7 @@ fn a_global_lock_without_its_functions_is_a_diagnostic() {
         .collect();
     assert!(rendered.contains("error[E0047]"), "{rendered}");
     assert!(
-        rendered.contains("needs `acquire F release G`"),
+        rendered.contains("must be a C variable of that name, and the headers declare none"),
         "{rendered}"
     );
 }
