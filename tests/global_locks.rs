@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{ROOT, cargo, invc, runtime_dependency, scratch, succeed, write};
-use std::path::Path;
+use common::{generate_and_test, invc, scratch, write};
 
 const HEADER: &str = r#"/* A network device list, for the global-lock test. */
 #include <linux/mutex.h>
@@ -87,34 +86,7 @@ fn the_bh_variant_enables_bottom_halves_again_on_release() {
 
 #[test]
 fn global_locks_that_are_c_variables_guard_their_fields_across_threads() {
-    let dir = scratch("global-locks", "netdev");
-    write(&dir, "spec/netdev.h", HEADER);
-    write(&dir, "spec/netdev.inv", SPEC);
-    let include = Path::new(ROOT).join("annotations/include");
-    write(
-        &dir,
-        "spec/invc.toml",
-        &format!(
-            "[clang]\nargs = [{:?}]\n",
-            format!("-I{}", include.display())
-        ),
-    );
-    let spec = dir.join("spec/netdev.inv");
-    let out_dir = dir.join("netdev-inv");
-    let runtime = Path::new(ROOT).join("annotations");
-    let note = succeed(
-        invc(&[
-            "gen",
-            spec.to_str().unwrap(),
-            "-o",
-            out_dir.to_str().unwrap(),
-            "--runtime-path",
-            runtime.to_str().unwrap(),
-        ]),
-        "invc gen",
-    );
-    assert!(note.contains("wrote crate `netdev-inv`"), "{note}");
-    let wrappers = std::fs::read_to_string(out_dir.join("src/wrappers.rs")).unwrap();
+    let (wrappers, stdout) = generate_and_test("netdev", HEADER, SPEC, USER_TEST);
     assert!(
         wrappers.contains("pub fn rtnl_mutex() -> RtnlMutexGuard"),
         "{wrappers}"
@@ -122,33 +94,6 @@ fn global_locks_that_are_c_variables_guard_their_fields_across_threads() {
     assert!(
         wrappers.contains("pub fn dev_base_lock() -> DevBaseLockGuard"),
         "{wrappers}"
-    );
-
-    write(
-        &dir,
-        "Cargo.toml",
-        "[workspace]\nmembers = [\"netdev-inv\", \"user\"]\nresolver = \"2\"\n",
-    );
-    write(
-        &dir,
-        "user/Cargo.toml",
-        &format!(
-            "[package]\nname = \"user\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nnetdev-inv = {{ path = \"../netdev-inv\" }}\n{}",
-            runtime_dependency()
-        ),
-    );
-    write(
-        &dir,
-        "user/src/lib.rs",
-        "//! Uses the generated global locks.\n",
-    );
-    write(&dir, "user/tests/global.rs", USER_TEST);
-    let out = cargo(&dir, &["test", "--quiet", "-p", "user"]);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    succeed(
-        out,
-        "the generated global locks do not build or their test fails",
     );
     assert!(stdout.contains("2 passed"), "{stdout}");
 }

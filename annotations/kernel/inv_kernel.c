@@ -19,6 +19,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/rwlock.h>
 #include <linux/rwsem.h>
 #include <linux/seqlock.h>
@@ -153,6 +154,14 @@ int inv_kref_put(struct kref *kref, void (*release)(struct kref *kref))
 }
 
 unsigned int inv_kref_read(const struct kref *kref) { return kref_read(kref); }
+
+/* --- refcount_t --- */
+
+void inv_refcount_set(refcount_t *r, int n) { refcount_set(r, n); }
+void inv_refcount_inc(refcount_t *r) { refcount_inc(r); }
+bool inv_refcount_inc_not_zero(refcount_t *r) { return refcount_inc_not_zero(r); }
+bool inv_refcount_dec_and_test(refcount_t *r) { return refcount_dec_and_test(r); }
+unsigned int inv_refcount_read(const refcount_t *r) { return refcount_read(r); }
 
 /* --- memory --- */
 

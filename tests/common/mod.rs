@@ -76,3 +76,67 @@ pub fn cargo(dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("cargo runs")
 }
+
+/// Writes `header` and `spec` (named `NAME.h`, `NAME.inv`, with the shim's headers on the
+/// include path) to a fresh folder, generates the spec's crate there with `invc gen`, and runs
+/// `cargo test` on a user crate depending on it whose test file is `user_test`. Returns the
+/// generated `wrappers.rs` and the test run's standard output.
+pub fn generate_and_test(
+    name: &str,
+    header: &str,
+    spec: &str,
+    user_test: &str,
+) -> (String, String) {
+    let dir = scratch("generated-crates", name);
+    write(&dir, &format!("spec/{name}.h"), header);
+    write(&dir, &format!("spec/{name}.inv"), spec);
+    let include = Path::new(ROOT).join("annotations/include");
+    write(
+        &dir,
+        "spec/invc.toml",
+        &format!(
+            "[clang]\nargs = [{:?}]\n",
+            format!("-I{}", include.display())
+        ),
+    );
+    let spec = dir.join(format!("spec/{name}.inv"));
+    let package = format!("{name}-inv");
+    let out_dir = dir.join(&package);
+    let runtime = Path::new(ROOT).join("annotations");
+    let note = succeed(
+        invc(&[
+            "gen",
+            spec.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--runtime-path",
+            runtime.to_str().unwrap(),
+        ]),
+        "invc gen",
+    );
+    assert!(note.contains(&format!("wrote crate `{package}`")), "{note}");
+    let wrappers = std::fs::read_to_string(out_dir.join("src/wrappers.rs")).unwrap();
+    write(
+        &dir,
+        "Cargo.toml",
+        &format!("[workspace]\nmembers = [\"{package}\", \"user\"]\nresolver = \"2\"\n"),
+    );
+    write(
+        &dir,
+        "user/Cargo.toml",
+        &format!(
+            "[package]\nname = \"user\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n{package} = {{ path = \"../{package}\" }}\n{}",
+            runtime_dependency()
+        ),
+    );
+    write(&dir, "user/src/lib.rs", "//! Uses the generated crate.\n");
+    write(&dir, &format!("user/tests/{name}.rs"), user_test);
+    let out = cargo(&dir, &["test", "--quiet", "-p", "user"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    succeed(
+        out,
+        "the generated crate does not build or its user's test fails",
+    );
+    (wrappers, stdout)
+}
