@@ -58,6 +58,15 @@ impl<'a, 'i> Walker<'a, 'i> {
             let binding = self.binding_for(whole);
             self.acquire(lock.key.clone(), span::of_call(c), binding, false);
         }
+        // `rtnl()`: the function `invc gen` makes for a global lock takes it and returns
+        // its guard (the lock's own C acquire function is a raw call, handled above).
+        if args.is_empty()
+            && let Some(info) = self.index.globals.get(&name)
+        {
+            let key = info.key.clone();
+            let binding = self.binding_for(whole);
+            self.acquire(key, span::of_call(c), binding, false);
+        }
     }
 
     /// A method call: guards taken through the wrapper, and spec functions called as methods.

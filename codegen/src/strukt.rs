@@ -142,6 +142,21 @@ pub struct StructContext<'a> {
     pub spec: &'a ir::Spec,
     pub raw: &'a RawLayouts,
     pub at: &'a dyn Located,
+    pub backend: crate::Backend,
+}
+
+impl StructContext<'_> {
+    /// A compile-time assertion that a C field has the layout of the runtime's type for it.
+    ///
+    /// Only the host backend has one: there the runtime's types are the shim's own layouts,
+    /// and a header with a stand-in type of another size must not build. In the kernel the
+    /// runtime's types are the kernel's, the same by construction.
+    pub fn layout_assert(&self, assertion: TokenStream) -> TokenStream {
+        match self.backend {
+            crate::Backend::Host => assertion,
+            crate::Backend::Kernel => TokenStream::new(),
+        }
+    }
 }
 
 /// A problem that stops generation for a spec construct; carries the span to report.
@@ -585,6 +600,7 @@ fn lockless_accessors(
         cx,
     );
     let set_docs = format!(" Writes `{name}` once, as `WRITE_ONCE` does.");
+    let allow_pointer = pointer_arg(access);
     Ok(quote! {
         #(#docs)*
         pub fn #getter(&self) -> #ty {
@@ -593,6 +609,7 @@ fn lockless_accessors(
         }
 
         #[doc = #set_docs]
+        #allow_pointer
         pub fn #setter(&self, v: #ty) {
             // SAFETY: a volatile write of a scalar field is what WRITE_ONCE does in C.
             unsafe { #place.write_volatile(#to_raw) }

@@ -1,4 +1,5 @@
-//! The wrappers of the spec's items; see the crate documentation.
+//! The wrappers of the spec's items; see the module documentation.
+#![allow(non_snake_case)]
 use crate::raw;
 /// A value that breaks a newtype's constraint.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -641,10 +642,6 @@ impl VnetRing {
 }
 unsafe impl ::core::marker::Sync for VnetRing {}
 unsafe impl ::core::marker::Send for VnetRing {}
-unsafe impl ::inv::dma::Pod for raw::vring_desc {}
-unsafe impl ::inv::dma::Pod for raw::vring_avail_elem {}
-unsafe impl ::inv::dma::Pod for raw::vring_used_elem {}
-unsafe impl ::inv::dma::Pod for raw::vring_idx {}
 /// The C `struct vnet_slot`, as `vnet.inv:55` says it is used.
 ///
 /// One descriptor's packet: the device owns `buf` from `vnet_add_buf` until the used ring
@@ -729,6 +726,10 @@ impl VnetSlot {
 }
 unsafe impl ::core::marker::Sync for VnetSlot {}
 unsafe impl ::core::marker::Send for VnetSlot {}
+unsafe impl ::inv::dma::Pod for raw::vring_avail_elem {}
+unsafe impl ::inv::dma::Pod for raw::vring_desc {}
+unsafe impl ::inv::dma::Pod for raw::vring_idx {}
+unsafe impl ::inv::dma::Pod for raw::vring_used_elem {}
 /// `to_vnet_queue`: the `struct vnet_queue` that contains `vq` (C's `container_of`), safely.
 pub fn to_vnet_queue(vq: &VnetQueueVq) -> &VnetQueue {
     VnetQueue::from_vq(vq)
@@ -739,7 +740,10 @@ pub trait VnetDevOps {
     fn open(dev: &VnetDev) -> ::core::result::Result<(), ::inv::Errno>;
     /// `xmit` of `struct vnet_dev_ops` (`vnet.inv:33`).
     /// Called in softirq context: it must not sleep.
-    fn xmit(
+    ///
+    /// # Safety
+    /// `skb` is what the C caller of `vnet_dev_ops.xmit` passes, valid as its contract says.
+    unsafe fn xmit(
         dev: &VnetDev,
         skb: *mut ::core::ffi::c_void,
     ) -> ::core::result::Result<(), ::inv::Errno>;
@@ -757,16 +761,19 @@ pub const fn vnet_dev_ops_table<T: VnetDevOps>() -> raw::vnet_dev_ops {
 unsafe extern "C" fn __vnet_dev_ops_open<T: VnetDevOps>(
     dev: *mut raw::vnet_dev,
 ) -> ::core::ffi::c_int {
-    let result = T::open(unsafe { VnetDev::from_raw(dev) });
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    let result = T::open(dev);
     ::inv::errno::to_c_int(result) as _
 }
 unsafe extern "C" fn __vnet_dev_ops_xmit<T: VnetDevOps>(
     dev: *mut raw::vnet_dev,
     skb: *mut ::core::ffi::c_void,
 ) -> ::core::ffi::c_int {
-    let result = T::xmit(unsafe { VnetDev::from_raw(dev) }, skb);
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    let result = unsafe { T::xmit(dev, skb) };
     ::inv::errno::to_c_int(result) as _
 }
 unsafe extern "C" fn __vnet_dev_ops_stop<T: VnetDevOps>(dev: *mut raw::vnet_dev) {
-    T::stop(unsafe { VnetDev::from_raw(dev) });
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    T::stop(dev);
 }
