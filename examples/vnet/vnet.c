@@ -38,6 +38,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vnet.h"
@@ -740,6 +741,214 @@ int vnet_check(struct vnet_queue *q)
 out:
 	spin_unlock_irqrestore(&q->lock, flags);
 	return ret;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The multi-queue device: its operations table and NAPI-style polling across queues
+ * ---------------------------------------------------------------------------------------- */
+
+/* A device of nqueues queues (1..16) of qsize descriptors each, all sending hdr. Starts down.
+ * NULL on a bad argument or when memory runs out. */
+struct vnet_dev *vnet_dev_create(struct device *dev, unsigned int nqueues, unsigned int qsize,
+				 const void *hdr, unsigned int hdr_len)
+{
+	struct vnet_dev *vd;
+	unsigned int i;
+
+	if (nqueues == 0 || nqueues > 16)
+		return NULL;
+	vd = kzalloc(sizeof(*vd), GFP_KERNEL);
+	if (!vd)
+		return NULL;
+	spin_lock_init(&vd->cfg_lock);
+	vd->qs = kcalloc(nqueues, sizeof(*vd->qs), GFP_KERNEL);
+	if (!vd->qs)
+		goto fail;
+	for (i = 0; i < nqueues; i++) {
+		vd->qs[i] = vnet_queue_create(dev, i, qsize, hdr, hdr_len);
+		if (!vd->qs[i])
+			goto fail_queues;
+	}
+	vd->nqueues = nqueues;
+	vd->queues = vd->qs[0];
+	return vd;
+
+fail_queues:
+	while (i-- > 0)
+		vnet_queue_put(vd->qs[i]);
+	kfree(vd->qs);
+fail:
+	kfree(vd);
+	return NULL;
+}
+
+/* Drops the device's reference to every queue and frees it. The device must be stopped. */
+void vnet_dev_destroy(struct vnet_dev *vd)
+{
+	unsigned int i;
+
+	for (i = 0; i < vd->nqueues; i++)
+		vnet_queue_put(vd->qs[i]);
+	kfree(vd->qs);
+	kfree(vd);
+}
+
+/* Queue i, or NULL. */
+struct vnet_queue *vnet_dev_queue(struct vnet_dev *vd, unsigned int i)
+{
+	return i < vd->nqueues ? vd->qs[i] : NULL;
+}
+
+/* open: brings the device up. -EBUSY if it is up already, -EIO if a queue's device broke
+ * (reset it first). */
+static int vnet_dev_open(struct vnet_dev *vd)
+{
+	unsigned int i;
+	int ret = 0;
+
+	spin_lock(&vd->cfg_lock);
+	if (READ_ONCE(vd->up)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	for (i = 0; i < vd->nqueues; i++) {
+		struct vnet_queue *q = vd->qs[i];
+		unsigned long flags;
+
+		spin_lock_irqsave(&q->lock, flags);
+		if (READ_ONCE(q->broken))
+			ret = -EIO;
+		q->napi_scheduled = 0;
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	if (!ret) {
+		vd->opens++;
+		WRITE_ONCE(vd->next_poll, 0);
+		WRITE_ONCE(vd->up, 1);
+	}
+out:
+	spin_unlock(&vd->cfg_lock);
+	return ret;
+}
+
+/* xmit (softirq context): sends skb (a struct vnet_skb) on the queue its hash picks. 0 when
+ * the packet is sent or queued; -ENODEV while the device is down; vnet_xmit's errors. */
+static int vnet_dev_xmit(struct vnet_dev *vd, void *skb)
+{
+	const struct vnet_skb *s = skb;
+	struct vnet_queue *q;
+	int ret;
+
+	if (!READ_ONCE(vd->up))
+		return -ENODEV;
+	if (!s || !s->data)
+		return -EINVAL;
+	q = vd->qs[s->hash % vd->nqueues];
+	ret = vnet_xmit(q, s->data, s->len, s->cookie);
+	return ret < 0 ? ret : 0;
+}
+
+/* stop: takes the device down; packets in flight still complete through the poll loop. */
+static void vnet_dev_stop(struct vnet_dev *vd)
+{
+	spin_lock(&vd->cfg_lock);
+	WRITE_ONCE(vd->up, 0);
+	spin_unlock(&vd->cfg_lock);
+}
+
+const struct vnet_dev_ops vnet_dev_c_ops = {
+	.open = vnet_dev_open,
+	.xmit = vnet_dev_xmit,
+	.stop = vnet_dev_stop,
+};
+
+/* Polls the queues round-robin, starting after the one the last call stopped at, each with
+ * a share of budget (its weight), until the budget is used or a whole round brings nothing
+ * back. Softirq context; one poller at a time. Returns how many packets came back. */
+int vnet_dev_poll(struct vnet_dev *vd, struct vnet_completion *out, int budget)
+{
+	unsigned int nq = vd->nqueues, idle = 0, i = READ_ONCE(vd->next_poll) % nq;
+	int weight, done = 0;
+
+	if (budget <= 0)
+		return 0;
+	weight = (budget + (int)nq - 1) / (int)nq;
+	while (done < budget && idle < nq) {
+		int want = budget - done < weight ? budget - done : weight;
+		int got = vnet_poll(vd->qs[i], out + done, want);
+
+		done += got;
+		idle = got ? 0 : idle + 1;
+		i = (i + 1) % nq;
+	}
+	WRITE_ONCE(vd->next_poll, i);
+	return done;
+}
+
+/* Sums the queues' counters into out. Returns how many times the device was opened. */
+int vnet_dev_get_stats(struct vnet_dev *vd, struct vnet_stats *out)
+{
+	unsigned int i;
+	int opens;
+
+	memset(out, 0, sizeof(*out));
+	spin_lock(&vd->cfg_lock);
+	for (i = 0; i < vd->nqueues; i++) {
+		struct vnet_queue *q = vd->qs[i];
+		unsigned long flags;
+
+		spin_lock_irqsave(&q->lock, flags);
+		out->tx_packets += q->stats.tx_packets;
+		out->tx_bytes += q->stats.tx_bytes;
+		out->tx_errors += q->stats.tx_errors;
+		out->tx_dropped += q->stats.tx_dropped;
+		out->interrupts += q->stats.interrupts;
+		out->polls += q->stats.polls;
+		out->refilled += q->stats.refilled;
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	opens = (int)vd->opens;
+	spin_unlock(&vd->cfg_lock);
+	return opens;
+}
+
+/* Appends to buf as snprintf does: writes what fits (NUL-terminated when len > 0) and
+ * counts everything, so the caller learns the size it needs. */
+static size_t vnet_append(char *buf, size_t len, size_t at, const char *fmt,
+			  unsigned long long a, unsigned long long b, unsigned long long c,
+			  unsigned long long d, unsigned long long e)
+{
+	int n = snprintf(at < len ? buf + at : NULL, at < len ? len - at : 0, fmt, a, b, c, d, e);
+
+	return at + (n > 0 ? (size_t)n : 0);
+}
+
+/* Formats the counters, one line per queue and one for the device, ethtool -S style.
+ * Returns the length of the whole text (which may be more than fits, as snprintf). */
+int vnet_dev_format_stats(struct vnet_dev *vd, char *buf, size_t len)
+{
+	struct vnet_stats total;
+	unsigned int i;
+	size_t at = 0;
+	int opens;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < vd->nqueues; i++) {
+		struct vnet_queue *q = vd->qs[i];
+		struct vnet_stats st;
+
+		vnet_get_stats(q, &st);
+		at = vnet_append(buf, len, at,
+				 "tx%llu: packets %llu bytes %llu errors %llu dropped %llu\n", i,
+				 st.tx_packets, st.tx_bytes, st.tx_errors, st.tx_dropped);
+	}
+	opens = vnet_dev_get_stats(vd, &total);
+	at = vnet_append(buf, len, at,
+			 "total: packets %llu bytes %llu errors %llu dropped %llu opens %llu\n",
+			 total.tx_packets, total.tx_bytes, total.tx_errors, total.tx_dropped,
+			 (unsigned long long)opens);
+	return (int)at;
 }
 
 /* ------------------------------------------------------------------------------------------

@@ -101,7 +101,20 @@ struct vnet_queue {
     struct vnet_stats stats;
 };
 
-struct vnet_dev { spinlock_t cfg_lock; struct vnet_queue *queues; };
+/* A device with several transmit queues. cfg_lock serialises configuration (open, stop, the
+ * statistics); the queue array is fixed at creation. */
+struct vnet_dev {
+    spinlock_t cfg_lock;
+    struct vnet_queue *queues;
+    struct vnet_queue **qs;
+    unsigned int nqueues;
+    unsigned int opens;
+    int up;
+    unsigned int next_poll;
+};
+
+/* A packet handed to the device's xmit op; hash picks the queue. */
+struct vnet_skb { const void *data; unsigned int len; unsigned int cookie; unsigned int hash; };
 
 struct vnet_dev_ops {
     int (*open)(struct vnet_dev *dev);
@@ -159,6 +172,16 @@ int vnet_is_broken(struct vnet_queue *q);
 void vnet_get_stats(struct vnet_queue *q, struct vnet_stats *out);
 int vnet_queue_reset(struct vnet_queue *q);
 int vnet_check(struct vnet_queue *q);
+
+/* The multi-queue device (vnet.c). */
+struct vnet_dev *vnet_dev_create(struct device *dev, unsigned int nqueues, unsigned int qsize,
+                                 const void *hdr, unsigned int hdr_len);
+void vnet_dev_destroy(struct vnet_dev *vd);
+struct vnet_queue *vnet_dev_queue(struct vnet_dev *vd, unsigned int i);
+int vnet_dev_poll(struct vnet_dev *vd, struct vnet_completion *out, int budget);
+int vnet_dev_get_stats(struct vnet_dev *vd, struct vnet_stats *out);
+int vnet_dev_format_stats(struct vnet_dev *vd, char *buf, size_t len);
+extern const struct vnet_dev_ops vnet_dev_c_ops;
 
 /* The simulated device (vnet.c). */
 struct vnet_sim *vnet_sim_create(struct device *dev);

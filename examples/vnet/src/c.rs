@@ -21,6 +21,20 @@ pub struct Completion {
     pub status: c_int,
 }
 
+/// `struct vnet_skb`: a packet handed to the device's `xmit` op.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct Skb {
+    /// The packet.
+    pub data: *const c_void,
+    /// Its length.
+    pub len: c_uint,
+    /// The caller's cookie, given back by the poll loop.
+    pub cookie: c_uint,
+    /// Picks the queue.
+    pub hash: c_uint,
+}
+
 /// `struct vnet_sim`: the simulated device (hardware), opaque to Rust.
 #[repr(C)]
 pub struct VnetSim {
@@ -88,6 +102,27 @@ unsafe extern "C" {
     pub fn vnet_get_stats(q: *mut raw::vnet_queue, out: *mut raw::vnet_stats);
     /// C: `vnet_check`.
     pub fn vnet_check(q: *mut raw::vnet_queue) -> c_int;
+
+    /// C: `vnet_dev_create`.
+    pub fn vnet_dev_create(
+        dev: *mut raw::device,
+        nqueues: c_uint,
+        qsize: c_uint,
+        hdr: *const c_void,
+        hdr_len: c_uint,
+    ) -> *mut raw::vnet_dev;
+    /// C: `vnet_dev_destroy`.
+    pub fn vnet_dev_destroy(vd: *mut raw::vnet_dev);
+    /// C: `vnet_dev_queue`.
+    pub fn vnet_dev_queue(vd: *mut raw::vnet_dev, i: c_uint) -> *mut raw::vnet_queue;
+    /// C: `vnet_dev_poll`.
+    pub fn vnet_dev_poll(vd: *mut raw::vnet_dev, out: *mut Completion, budget: c_int) -> c_int;
+    /// C: `vnet_dev_get_stats`.
+    pub fn vnet_dev_get_stats(vd: *mut raw::vnet_dev, out: *mut raw::vnet_stats) -> c_int;
+    /// C: `vnet_dev_format_stats`.
+    pub fn vnet_dev_format_stats(vd: *mut raw::vnet_dev, buf: *mut u8, len: usize) -> c_int;
+    /// C's operations table of the device.
+    pub static vnet_dev_c_ops: raw::vnet_dev_ops;
 
     /// The device: `vnet_sim_create`.
     pub fn vnet_sim_create(dev: *mut raw::device) -> *mut VnetSim;

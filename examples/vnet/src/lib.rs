@@ -30,11 +30,16 @@ pub use vnet_inv::{
 
 pub mod c;
 mod completion;
+mod dev;
 mod queue;
 mod tx;
 
 pub use c::Completion;
 pub use completion::{vnet_interrupt, vnet_interrupt_handler, vnet_poll, vnet_wait_idle};
+pub use dev::{
+    RustDevOps, VNET_DEV_RUST_OPS, vnet_dev_create, vnet_dev_destroy, vnet_dev_format_stats,
+    vnet_dev_get_stats, vnet_dev_poll, vnet_dev_queue,
+};
 pub use queue::{
     vnet_check, vnet_get_stats, vnet_is_broken, vnet_num_free, vnet_pending_len, vnet_queue_create,
     vnet_queue_get, vnet_queue_reset,

@@ -24,7 +24,7 @@ pub fn packet(len: usize, seed: u8) -> Vec<u8> {
 }
 
 /// A leaked device name, so that each queue gets its own device.
-fn device(name: String) -> &'static inv::Device {
+pub fn device(name: String) -> &'static inv::Device {
     let name: &'static CStr = Box::leak(
         std::ffi::CString::new(name)
             .expect("no NUL")

@@ -448,10 +448,15 @@ const _: () = {
 pub struct vnet_dev {
     pub cfg_lock: spinlock_t,
     pub queues: *mut vnet_queue,
+    pub qs: *mut *mut vnet_queue,
+    pub nqueues: ::core::ffi::c_uint,
+    pub opens: ::core::ffi::c_uint,
+    pub up: ::core::ffi::c_int,
+    pub next_poll: ::core::ffi::c_uint,
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of vnet_dev"][::core::mem::size_of::<vnet_dev>() - 16usize];
+    ["Size of vnet_dev"][::core::mem::size_of::<vnet_dev>() - 40usize];
     ["Alignment of vnet_dev"][::core::mem::align_of::<vnet_dev>() - 8usize];
     [
         "Offset of field: vnet_dev::cfg_lock",
@@ -459,6 +464,17 @@ const _: () = {
     [
         "Offset of field: vnet_dev::queues",
     ][::core::mem::offset_of!(vnet_dev, queues) - 8usize];
+    ["Offset of field: vnet_dev::qs"][::core::mem::offset_of!(vnet_dev, qs) - 16usize];
+    [
+        "Offset of field: vnet_dev::nqueues",
+    ][::core::mem::offset_of!(vnet_dev, nqueues) - 24usize];
+    [
+        "Offset of field: vnet_dev::opens",
+    ][::core::mem::offset_of!(vnet_dev, opens) - 28usize];
+    ["Offset of field: vnet_dev::up"][::core::mem::offset_of!(vnet_dev, up) - 32usize];
+    [
+        "Offset of field: vnet_dev::next_poll",
+    ][::core::mem::offset_of!(vnet_dev, next_poll) - 36usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]

@@ -497,6 +497,32 @@ impl VnetDev {
     pub fn set_queues(&mut self, v: *mut raw::vnet_queue) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).queues).write(v) }
     }
+    /// Reads `qs`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:26`)
+    pub fn qs(&self) -> *mut *mut raw::vnet_queue {
+        unsafe { (*self.as_raw()).qs }
+    }
+    /// Reads `nqueues`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:26`)
+    pub fn nqueues(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.as_raw()).nqueues }
+    }
+    /// Reads `up` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:26`)
+    pub fn up(&self) -> ::core::ffi::c_int {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).up).read_volatile() }
+    }
+    /// Writes `up` once, as `WRITE_ONCE` does.
+    pub fn set_up(&self, v: ::core::ffi::c_int) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).up).write_volatile(v) }
+    }
+    /// Reads `next_poll` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:26`)
+    pub fn next_poll(&self) -> ::core::ffi::c_uint {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).next_poll).read_volatile() }
+    }
+    /// Writes `next_poll` once, as `WRITE_ONCE` does.
+    pub fn set_next_poll(&self, v: ::core::ffi::c_uint) {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.as_raw()).next_poll).write_volatile(v)
+        }
+    }
     /// Takes `cfg_lock` (spinlock), as `vnet.inv:26` says it is taken; the guard releases it when dropped.
     pub fn cfg_lock(&self) -> VnetDevCfgLockGuard<'_> {
         VnetDevCfgLockGuard(::inv::LockGuard::lock(self))
@@ -528,6 +554,14 @@ impl<'a> VnetDevCfgLockGuard<'a> {
     /// The object whose lock is held.
     pub fn owner(&self) -> &'a VnetDev {
         self.0.owner()
+    }
+    /// Reads `opens`, guarded by this lock (`vnet.inv:26`).
+    pub fn opens(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.0.owner().as_raw()).opens }
+    }
+    /// Writes `opens`, guarded by this lock (`vnet.inv:26`).
+    pub fn set_opens(&mut self, v: ::core::ffi::c_uint) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).opens).write(v) }
     }
 }
 /// The C `struct vnet_ring`, as `vnet.inv:45` says it is used.
