@@ -354,37 +354,99 @@ static void vnet_put_desc(struct vnet_queue *q, unsigned short id)
 	q->num_free++;
 }
 
-/* Hands a mapped buffer to the device: a descriptor, its slot, an available entry, and the
- * new available index. The caller checked num_free > 0. Returns the descriptor. */
-static unsigned short vnet_add_mapped(struct vnet_queue *q, void *buf, dma_addr_t bus,
-				      unsigned int len, unsigned int cookie)
+/* One mapped piece of a packet. */
+struct vnet_seg {
+	void *buf;
+	dma_addr_t bus;
+	unsigned int len;
+};
+
+/* How many descriptors a packet of len bytes takes: one per VNET_SEG_LEN bytes. */
+static unsigned int vnet_nsegs(unsigned int len)
+{
+	return (len + VNET_SEG_LEN - 1) / VNET_SEG_LEN;
+}
+
+/* Takes back and frees the first n segments of a packet the device never saw. */
+static void vnet_undo_segs(struct vnet_queue *q, struct vnet_seg *segs, unsigned int n)
+{
+	while (n-- > 0) {
+		dma_unmap_single(q->dev, segs[n].bus, segs[n].len, DMA_TO_DEVICE);
+		kfree(segs[n].buf);
+	}
+}
+
+/* Copies a packet into segments of at most VNET_SEG_LEN bytes, each its own kmalloc buffer
+ * (GFP_ATOMIC: callers may hold the lock), and maps each for the device. Returns the number
+ * of segments, or -ENOMEM / -EIO with nothing left allocated or mapped. */
+static int vnet_map_packet(struct vnet_queue *q, const unsigned char *data, unsigned int len,
+			   struct vnet_seg *segs)
+{
+	unsigned int n = vnet_nsegs(len), i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int off = i * VNET_SEG_LEN;
+		unsigned int seg = len - off < VNET_SEG_LEN ? len - off : VNET_SEG_LEN;
+		void *buf = kmalloc(seg, GFP_ATOMIC);
+		dma_addr_t bus;
+
+		if (!buf) {
+			vnet_undo_segs(q, segs, i);
+			return -ENOMEM;
+		}
+		memcpy(buf, data + off, seg);
+		bus = dma_map_single(q->dev, buf, seg, DMA_TO_DEVICE);
+		if (dma_mapping_error(q->dev, bus)) {
+			kfree(buf);
+			vnet_undo_segs(q, segs, i);
+			return -EIO;
+		}
+		segs[i].buf = buf;
+		segs[i].bus = bus;
+		segs[i].len = seg;
+	}
+	return (int)n;
+}
+
+/* Hands a mapped packet to the device: a chain of n descriptors (linked by next, all but the
+ * last flagged NEXT), their slots (the cookie on the head's), an available entry for the
+ * head, and the new available index. The caller checked num_free >= n. Returns the head. */
+static unsigned short vnet_add_chain(struct vnet_queue *q, const struct vnet_seg *segs,
+				     unsigned int n, unsigned int cookie)
 {
 	struct vnet_ring *ring = q->ring;
-	unsigned short head = vnet_get_desc(q);
-	struct vnet_slot *slot = &q->slots[head];
-	struct vring_desc d;
+	unsigned short ids[VNET_MAX_SEGS];
 	struct vring_avail_elem a;
 	struct vring_idx ctl;
+	unsigned int i;
 
-	slot->buf = buf;
-	slot->buf_dma = bus;
-	slot->buf_len = len;
-	slot->cookie = cookie;
+	for (i = 0; i < n; i++)
+		ids[i] = vnet_get_desc(q);
+	for (i = 0; i < n; i++) {
+		struct vnet_slot *slot = &q->slots[ids[i]];
+		struct vring_desc d;
+		int last = i + 1 == n;
 
-	d.addr = bus;
-	d.len = len;
-	d.flags = VRING_DESC_F_INUSE;
-	d.next = VNET_NO_DESC;
-	ring->desc[head] = d;
+		slot->buf = segs[i].buf;
+		slot->buf_dma = segs[i].bus;
+		slot->buf_len = segs[i].len;
+		slot->cookie = i == 0 ? cookie : 0;
 
-	a.id = head;
+		d.addr = segs[i].bus;
+		d.len = segs[i].len;
+		d.flags = VRING_DESC_F_INUSE | (last ? 0 : VRING_DESC_F_NEXT);
+		d.next = last ? VNET_NO_DESC : ids[i + 1];
+		ring->desc[ids[i]] = d;
+	}
+
+	a.id = ids[0];
 	a.flags = 0;
 	ring->avail[q->avail_idx % q->size] = a;
 	q->avail_idx++;
 	ctl = ring->ctl[0];
 	ctl.idx = q->avail_idx;
 	ring->ctl[0] = ctl;
-	return head;
+	return ids[0];
 }
 
 /* Copies len bytes into a new kmalloc buffer (GFP_ATOMIC: callers may hold the lock). */
@@ -407,86 +469,77 @@ static int vnet_len_valid(unsigned int len)
  * ---------------------------------------------------------------------------------------- */
 
 /* Sends one packet: 0 when the device has it, -EINVAL for a bad length, -EIO when the
- * device is broken or the buffer cannot be mapped, -ENOSPC when the ring is full, -ENOMEM
- * when memory runs out. The packet is copied; data stays the caller's. */
+ * device is broken or a segment cannot be mapped, -ENOSPC when the ring has fewer free
+ * descriptors than the packet has segments, -ENOMEM when memory runs out. The packet is
+ * copied; data stays the caller's. */
 int vnet_add_buf(struct vnet_queue *q, const void *data, unsigned int len, unsigned int cookie)
 {
+	struct vnet_seg segs[VNET_MAX_SEGS];
 	unsigned long flags;
-	dma_addr_t bus;
-	void *buf;
+	int n;
 
 	if (!vnet_len_valid(len))
 		return -EINVAL;
 	if (READ_ONCE(q->broken))
 		return -EIO;
-	buf = vnet_copy_packet(data, len);
-	if (!buf)
-		return -ENOMEM;
-	bus = dma_map_single(q->dev, buf, len, DMA_TO_DEVICE);
-	if (dma_mapping_error(q->dev, bus)) {
-		kfree(buf);
-		return -EIO;
-	}
+	n = vnet_map_packet(q, data, len, segs);
+	if (n < 0)
+		return n;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (q->num_free == 0) {
+	if (q->num_free < (unsigned int)n) {
 		spin_unlock_irqrestore(&q->lock, flags);
 		/* Never handed over: the CPU may take it back and free it. */
-		dma_unmap_single(q->dev, bus, len, DMA_TO_DEVICE);
-		kfree(buf);
+		vnet_undo_segs(q, segs, (unsigned int)n);
 		return -ENOSPC;
 	}
-	vnet_add_mapped(q, buf, bus, len, cookie);
+	vnet_add_chain(q, segs, (unsigned int)n, cookie);
 	vnet_kick(q);
 	spin_unlock_irqrestore(&q->lock, flags);
 	return 0;
 }
 
-/* Sends one packet, or keeps it on the pending list while the ring is full (or older packets
- * are already waiting, which keeps the order): 0 sent, 1 queued, -EBUSY when the pending list
- * is full too (the packet is dropped), other errors as vnet_add_buf. */
+/* Sends one packet, or keeps a copy on the pending list while the ring is short of
+ * descriptors (or older packets are already waiting, which keeps the order): 0 sent, 1
+ * queued, -EBUSY when the pending list is full too (the packet is dropped), other errors as
+ * vnet_add_buf. */
 int vnet_xmit(struct vnet_queue *q, const void *data, unsigned int len, unsigned int cookie)
 {
+	struct vnet_seg segs[VNET_MAX_SEGS];
 	struct vnet_req *req;
 	unsigned long flags;
-	dma_addr_t bus;
 	void *buf;
+	int n;
 
 	if (!vnet_len_valid(len))
 		return -EINVAL;
 	if (READ_ONCE(q->broken))
 		return -EIO;
-	buf = vnet_copy_packet(data, len);
-	if (!buf)
-		return -ENOMEM;
-	req = kzalloc(sizeof(*req), GFP_ATOMIC);
-	if (!req) {
-		kfree(buf);
-		return -ENOMEM;
-	}
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (q->num_free > 0 && list_empty(&q->pending)) {
-		bus = dma_map_single(q->dev, buf, len, DMA_TO_DEVICE);
-		if (dma_mapping_error(q->dev, bus)) {
+	if (q->num_free >= vnet_nsegs(len) && list_empty(&q->pending)) {
+		n = vnet_map_packet(q, data, len, segs);
+		if (n < 0) {
 			q->stats.tx_dropped++;
 			spin_unlock_irqrestore(&q->lock, flags);
-			kfree(req);
-			kfree(buf);
-			return -EIO;
+			return n;
 		}
-		vnet_add_mapped(q, buf, bus, len, cookie);
+		vnet_add_chain(q, segs, (unsigned int)n, cookie);
 		vnet_kick(q);
 		spin_unlock_irqrestore(&q->lock, flags);
-		kfree(req);
 		return 0;
 	}
 	if (q->pending_len >= VNET_MAX_PENDING) {
 		q->stats.tx_dropped++;
 		spin_unlock_irqrestore(&q->lock, flags);
-		kfree(req);
-		kfree(buf);
 		return -EBUSY;
+	}
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	buf = req ? vnet_copy_packet(data, len) : NULL;
+	if (!buf) {
+		spin_unlock_irqrestore(&q->lock, flags);
+		kfree(req);
+		return -ENOMEM;
 	}
 	req->data = buf;
 	req->len = len;
@@ -498,22 +551,27 @@ int vnet_xmit(struct vnet_queue *q, const void *data, unsigned int len, unsigned
 }
 
 /* Moves pending packets into free descriptors, oldest first, and kicks the device if any
- * moved. q->lock held. Stops at the first buffer that cannot be mapped (it stays first). */
+ * moved. q->lock held. Stops at the first packet that does not fit or cannot be mapped (it
+ * stays first). */
 void vnet_refill(struct vnet_queue *q)
 {
+	struct vnet_seg segs[VNET_MAX_SEGS];
 	struct vnet_req *req;
 	unsigned int moved = 0;
 
-	while (q->num_free > 0 && !list_empty(&q->pending)) {
-		dma_addr_t bus;
+	while (!list_empty(&q->pending)) {
+		int n;
 
 		req = list_first_entry(&q->pending, struct vnet_req, node);
-		bus = dma_map_single(q->dev, req->data, req->len, DMA_TO_DEVICE);
-		if (dma_mapping_error(q->dev, bus))
+		if (q->num_free < vnet_nsegs(req->len))
+			break;
+		n = vnet_map_packet(q, req->data, req->len, segs);
+		if (n < 0)
 			break;
 		list_del(&req->node);
 		q->pending_len--;
-		vnet_add_mapped(q, req->data, bus, req->len, req->cookie);
+		vnet_add_chain(q, segs, (unsigned int)n, req->cookie);
+		kfree(req->data);
 		kfree(req);
 		moved++;
 	}
@@ -546,10 +604,32 @@ void vnet_interrupt(int irq, void *data)
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
+/* Whether the chain at head is one the driver handed over: every descriptor in range, in
+ * use and with its buffer, at most VNET_MAX_SEGS of them. q->lock held. */
+static int vnet_chain_valid(struct vnet_queue *q, unsigned int head)
+{
+	unsigned int cur = head, n;
+
+	for (n = 0; n < VNET_MAX_SEGS; n++) {
+		struct vring_desc d;
+
+		if (cur >= q->size)
+			return 0;
+		d = q->ring->desc[cur];
+		if (!(d.flags & VRING_DESC_F_INUSE) || !q->slots[cur].buf)
+			return 0;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return 1;
+		cur = d.next;
+	}
+	return 0;
+}
+
 /* Takes back up to budget sent packets, in the order the device finished them, into out:
- * each buffer is unmapped (the CPU owns it again), then freed, and its descriptor goes back
- * on the free list. Then refills the ring from the pending list. Returns how many packets it
- * took back; a device that returns a descriptor it does not own marks the queue broken. */
+ * each segment's buffer is unmapped (the CPU owns it again), then freed, and its descriptor
+ * goes back on the free list. Then refills the ring from the pending list. Returns how many
+ * packets it took back; a device that returns a chain the driver did not hand over marks the
+ * queue broken. */
 int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
 {
 	struct vnet_ring *ring;
@@ -564,30 +644,37 @@ int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
 	while (n < budget) {
 		struct vring_idx dev_ctl = ring->ctl[1];
 		struct vring_used_elem used;
-		struct vring_desc d;
-		struct vnet_slot *slot;
-		unsigned int id, sent;
-		void *buf;
+		unsigned int cur, sent = 0, cookie;
+		int more;
 
 		if ((unsigned short)dev_ctl.idx == q->last_used)
 			break;
 		used = ring->used[q->last_used % q->size];
-		id = used.id;
-		if (id >= q->size) {
+		if (!vnet_chain_valid(q, used.id)) {
 			WRITE_ONCE(q->broken, 1);
 			break;
 		}
-		d = ring->desc[id];
-		slot = &q->slots[id];
-		if (!(d.flags & VRING_DESC_F_INUSE) || !slot->buf) {
-			WRITE_ONCE(q->broken, 1);
-			break;
-		}
-		/* The device is done with it: take it back, then free it. */
-		dma_unmap_single(q->dev, slot->buf_dma, slot->buf_len, DMA_TO_DEVICE);
-		buf = slot->buf;
-		sent = slot->buf_len;
-		out[n].cookie = slot->cookie;
+		cookie = q->slots[used.id].cookie;
+		cur = used.id;
+		do {
+			struct vring_desc d = ring->desc[cur];
+			struct vnet_slot *slot = &q->slots[cur];
+			void *buf;
+
+			/* The device is done with it: take it back, then free it. */
+			dma_unmap_single(q->dev, slot->buf_dma, slot->buf_len, DMA_TO_DEVICE);
+			buf = slot->buf;
+			sent += slot->buf_len;
+			slot->buf = NULL;
+			slot->buf_dma = 0;
+			slot->buf_len = 0;
+			slot->cookie = 0;
+			kfree(buf);
+			more = d.flags & VRING_DESC_F_NEXT;
+			vnet_put_desc(q, (unsigned short)cur);
+			cur = d.next;
+		} while (more);
+		out[n].cookie = cookie;
 		out[n].len = sent;
 		if (used.len & VNET_USED_F_ERROR) {
 			out[n].status = -EIO;
@@ -597,12 +684,6 @@ int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
 			q->stats.tx_packets++;
 			q->stats.tx_bytes += sent;
 		}
-		slot->buf = NULL;
-		slot->buf_dma = 0;
-		slot->buf_len = 0;
-		slot->cookie = 0;
-		kfree(buf);
-		vnet_put_desc(q, (unsigned short)id);
 		q->last_used++;
 		n++;
 	}
@@ -1112,6 +1193,30 @@ void vnet_sim_break(struct vnet_sim *sim)
 	vnet_sim_raise_irq(sim);
 }
 
+/* Follows the descriptor chain at head and, if copy, reads its segments into pkt. Returns
+ * the packet's length, or -1 for a chain that makes no sense (the device breaks). */
+static int vnet_sim_gather(struct vnet_sim *sim, unsigned int head, unsigned char *pkt, int copy)
+{
+	unsigned int cur = head, total = 0, n;
+
+	for (n = 0; n < VNET_MAX_SEGS; n++) {
+		struct vring_desc d;
+
+		if (cur >= sim->num)
+			return -1;
+		vnet_sim_read(sim, sim->desc_dma + cur * sizeof(d), &d, sizeof(d));
+		if (!(d.flags & VRING_DESC_F_INUSE) || d.len == 0 || total + d.len > VNET_MAX_PKT)
+			return -1;
+		if (copy)
+			vnet_sim_read(sim, d.addr, pkt + total, d.len);
+		total += d.len;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return (int)total;
+		cur = d.next;
+	}
+	return -1;
+}
+
 /* The device sends up to budget packets from the available ring, then interrupts if it sent
  * any. Returns how many it took, or -EIO when it is broken. A descriptor it cannot make sense
  * of breaks it. */
@@ -1134,34 +1239,33 @@ int vnet_sim_run(struct vnet_sim *sim, int budget)
 	vnet_sim_read(sim, sim->ctl_dma, &drv, sizeof(drv));
 	while (n < budget && sim->last_avail != drv.idx) {
 		struct vring_avail_elem a;
-		struct vring_desc d;
 		struct vring_used_elem used;
 		unsigned int slot = sim->last_avail % sim->num;
+		int total;
 
 		vnet_sim_read(sim, sim->avail_dma + slot * sizeof(a), &a, sizeof(a));
 		if (a.id >= sim->num) {
 			sim->broken = 1;
 			break;
 		}
-		vnet_sim_read(sim, sim->desc_dma + a.id * sizeof(d), &d, sizeof(d));
-		if (!(d.flags & VRING_DESC_F_INUSE) || d.len == 0 || d.len > VNET_MAX_PKT) {
+		used.id = a.id;
+		total = vnet_sim_gather(sim, a.id, pkt, sim->fail_next == 0);
+		if (total < 0) {
 			sim->broken = 1;
 			break;
 		}
-		used.id = a.id;
 		if (sim->fail_next) {
 			sim->fail_next--;
 			sim->failed++;
 			used.len = VNET_USED_F_ERROR;
 		} else {
 			vnet_sim_read(sim, sim->hdr_dma, hdr, sim->hdr_len);
-			vnet_sim_read(sim, d.addr, pkt, d.len);
-			if (vnet_sim_wire_append(sim, hdr, sim->hdr_len, pkt, d.len)) {
+			if (vnet_sim_wire_append(sim, hdr, sim->hdr_len, pkt, (unsigned int)total)) {
 				sim->failed++;
 				used.len = VNET_USED_F_ERROR;
 			} else {
 				sim->sent++;
-				used.len = d.len;
+				used.len = (unsigned int)total;
 			}
 		}
 		vnet_sim_write(sim, sim->used_dma + (sim->used_idx % sim->num) * sizeof(used), &used,

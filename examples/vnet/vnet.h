@@ -16,6 +16,9 @@
 #define VNET_RING_SIZE 256
 /* The largest packet add_buf accepts, in bytes. */
 #define VNET_MAX_PKT 2048
+/* A packet is split into segments of at most this many bytes, one descriptor each. */
+#define VNET_SEG_LEN 128
+#define VNET_MAX_SEGS (VNET_MAX_PKT / VNET_SEG_LEN)
 /* The length of the queue's header block, which the device sends before every packet. */
 #define VNET_HDR_LEN 8
 /* How many packets may wait on the pending list for ring space. */

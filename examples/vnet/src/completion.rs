@@ -5,10 +5,10 @@ use core::ffi::{c_int, c_void};
 
 use inv::Errno;
 
-use crate::tx::{device, put_desc, ring, slot, vnet_refill};
+use crate::tx::{Guard, device, put_desc, ring, slot, slot_holds_buf, vnet_refill};
 use crate::{
-    Completion, VNET_DEV_F_BROKEN, VNET_USED_F_ERROR, VRING_DESC_F_INUSE, VnetQueue, VnetQueueVq,
-    to_vnet_queue,
+    Completion, VNET_DEV_F_BROKEN, VNET_MAX_SEGS, VNET_USED_F_ERROR, VRING_DESC_F_INUSE,
+    VRING_DESC_F_NEXT, VnetQueue, VnetQueueVq, to_vnet_queue,
 };
 
 /// `vnet_interrupt` (hardirq context): notes a broken device, and schedules the poll loop
@@ -36,11 +36,33 @@ pub unsafe extern "C" fn vnet_interrupt_handler(irq: c_int, data: *mut c_void) {
     vnet_interrupt(irq, vq);
 }
 
+/// Whether the chain at `head` is one the driver handed over (`vnet_chain_valid`): every
+/// descriptor in range, in use and with its buffer, at most `VNET_MAX_SEGS` of them.
+fn chain_valid(g: &mut Guard<'_>, head: u32) -> bool {
+    let size = g.owner().size();
+    let dev = device(g.owner());
+    let mut cur = head;
+    for _ in 0..VNET_MAX_SEGS {
+        if cur >= size {
+            return false;
+        }
+        let d = ring(g).desc().expect("ring").read(cur as usize);
+        if d.flags & VRING_DESC_F_INUSE == 0 || !slot_holds_buf(slot(g, cur as u16), dev) {
+            return false;
+        }
+        if d.flags & VRING_DESC_F_NEXT == 0 {
+            return true;
+        }
+        cur = u32::from(d.next);
+    }
+    false
+}
+
 /// `vnet_poll` (softirq context): takes back up to `out.len()` sent packets, in the order the
-/// device finished them: each buffer is unmapped (the CPU owns it again), then freed, and its
-/// descriptor goes back on the free list. Then refills the ring from the pending list.
-/// Returns how many packets it took back; a device that returns a descriptor it does not own
-/// marks the queue broken.
+/// device finished them: each segment's buffer is unmapped (the CPU owns it again), then
+/// freed, and its descriptor goes back on the free list. Then refills the ring from the
+/// pending list. Returns how many packets it took back; a device that returns a chain the
+/// driver did not hand over marks the queue broken.
 pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
     let budget = out.len();
     if budget == 0 {
@@ -62,28 +84,30 @@ pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
             .used()
             .expect("ring")
             .read((u32::from(last_used) % size) as usize);
-        if used.id >= size {
+        if !chain_valid(&mut g, used.id) {
             q.set_broken(1);
             break;
         }
-        let id = used.id as u16;
-        let d = r.desc().expect("ring").read(usize::from(id));
-        let s = slot(&mut g, id);
-        if d.flags & VRING_DESC_F_INUSE == 0 {
-            q.set_broken(1);
-            break;
+        let cookie = slot(&mut g, used.id as u16).cookie();
+        let mut cur = used.id as u16;
+        let mut sent = 0u32;
+        loop {
+            let d = ring(&mut g).desc().expect("ring").read(usize::from(cur));
+            let s = slot(&mut g, cur);
+            // SAFETY: the slot's buffer was stored by `vnet_add_buf` (or C's), mapped on
+            // `dev`; `chain_valid` saw it there.
+            let buf = unsafe { s.take_buf(dev) }.expect("a valid chain");
+            s.set_cookie(0);
+            // The device is done with it: take it back, then free it.
+            let buf = buf.unmap();
+            sent += buf.len() as u32;
+            buf.free();
+            put_desc(&mut g, cur);
+            if d.flags & VRING_DESC_F_NEXT == 0 {
+                break;
+            }
+            cur = d.next;
         }
-        let cookie = s.cookie();
-        // SAFETY: the slot's buffer was stored by `vnet_add_buf` (or C's), mapped on `dev`.
-        let Some(buf) = (unsafe { s.take_buf(dev) }) else {
-            q.set_broken(1);
-            break;
-        };
-        s.set_cookie(0);
-        // The device is done with it: take it back, then free it.
-        let buf = buf.unmap();
-        let sent = buf.len() as u32;
-        buf.free();
         let status = if used.len & VNET_USED_F_ERROR != 0 {
             g.stats_mut().tx_errors += 1;
             Errno::EIO.to_neg()
@@ -98,7 +122,6 @@ pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
             len: sent,
             status,
         };
-        put_desc(&mut g, id);
         g.set_last_used(last_used.wrapping_add(1));
         n += 1;
     }

@@ -52,6 +52,12 @@ pub use tx::{
 pub const VNET_RING_SIZE: u32 = 256;
 /// `VNET_MAX_PKT`: the largest packet, in bytes.
 pub const VNET_MAX_PKT: usize = 2048;
+/// `VNET_SEG_LEN`: a packet is split into segments of at most this many bytes.
+pub const VNET_SEG_LEN: usize = 128;
+/// `VNET_MAX_SEGS`: the most segments (descriptors) a packet takes.
+pub const VNET_MAX_SEGS: usize = VNET_MAX_PKT / VNET_SEG_LEN;
+/// `VRING_DESC_F_NEXT`: the descriptor's packet continues at `next`.
+pub const VRING_DESC_F_NEXT: u16 = 1;
 /// `VNET_HDR_LEN`: the largest header block, in bytes.
 pub const VNET_HDR_LEN: usize = 8;
 /// `VNET_MAX_PENDING`: how many packets may wait for ring space.

@@ -7,8 +7,9 @@ use core::ptr::NonNull;
 use inv::{CpuOwned, DeviceOwned, DmaBuf, DmaDirection, Errno, Gfp, RcuReadGuard};
 
 use crate::{
-    VNET_MAX_PENDING, VNET_MAX_PKT, VNET_NO_DESC, VRING_DESC_F_INUSE, VnetQueue,
-    VnetQueueLockIrqsaveGuard, VnetQueueVq, VnetRing, VnetSlot, raw, to_vnet_queue,
+    VNET_MAX_PENDING, VNET_MAX_PKT, VNET_MAX_SEGS, VNET_NO_DESC, VNET_SEG_LEN, VRING_DESC_F_INUSE,
+    VRING_DESC_F_NEXT, VnetQueue, VnetQueueLockIrqsaveGuard, VnetQueueVq, VnetRing, VnetSlot, raw,
+    to_vnet_queue,
 };
 
 /// The queue's lock held: what `q->lock` guards.
@@ -31,6 +32,22 @@ pub(crate) fn slot<'g>(g: &'g mut Guard<'_>, id: u16) -> &'g mut VnetSlot {
     // SAFETY: `slots` points to `size` slots (made with the queue, freed by its release),
     // `id` is in range, and only lock holders reach them (`guarded_by(lock)`), as above.
     unsafe { VnetSlot::from_raw_mut(g.slots().add(usize::from(id))) }
+}
+
+/// Whether the slot holds a buffer. The wrappers reach a streaming buffer only through
+/// `take_buf`/`store_buf`, so this takes it out and puts it straight back.
+pub(crate) fn slot_holds_buf(s: &mut VnetSlot, dev: &inv::Device) -> bool {
+    // SAFETY: a slot's buffer is stored by `vnet_add_buf` (or C's), mapped on the queue's
+    // device; it goes straight back.
+    match unsafe { s.take_buf(dev) } {
+        None => false,
+        Some(buf) => {
+            if s.store_buf(buf).is_err() {
+                unreachable!("the slot was just emptied");
+            }
+            true
+        }
+    }
 }
 
 /// The device the queue maps buffers for.
@@ -70,28 +87,76 @@ pub(crate) fn put_desc(g: &mut Guard<'_>, id: u16) {
     g.set_num_free(n + 1);
 }
 
-/// Hands a mapped buffer to the device (`vnet_add_mapped`): a descriptor, its slot, an
-/// available entry, the new available index. The caller checked `num_free > 0`.
-fn add_mapped(g: &mut Guard<'_>, buf: DmaBuf<DeviceOwned>, cookie: u32) -> u16 {
-    let head = get_desc(g);
-    let (bus, len) = (buf.dma_addr(), buf.len() as u32);
-    let s = slot(g, head);
-    if s.store_buf(buf).is_err() {
-        panic!("descriptor {head} was free but its slot still holds a buffer");
+/// How many descriptors a packet of `len` bytes takes (`vnet_nsegs`).
+pub(crate) fn nsegs(len: usize) -> u32 {
+    len.div_ceil(VNET_SEG_LEN) as u32
+}
+
+/// Takes back and frees segments the device never saw (`vnet_undo_segs`), last first.
+fn undo_segs(segs: Vec<DmaBuf<DeviceOwned>>) {
+    for seg in segs.into_iter().rev() {
+        seg.unmap().free();
     }
-    s.set_cookie(cookie);
+}
+
+/// Copies a packet into segments of at most `VNET_SEG_LEN` bytes, each its own buffer
+/// (`GFP_ATOMIC`), and maps each for the device (`vnet_map_packet`). `ENOMEM` or `EIO` with
+/// nothing left allocated or mapped.
+fn map_packet(q: &VnetQueue, data: &[u8]) -> Result<Vec<DmaBuf<DeviceOwned>>, Errno> {
+    let mut segs = Vec::with_capacity(VNET_MAX_SEGS);
+    for chunk in data.chunks(VNET_SEG_LEN) {
+        let buf = match copy_packet(chunk) {
+            Ok(buf) => buf,
+            Err(e) => {
+                undo_segs(segs);
+                return Err(e);
+            }
+        };
+        match buf.map(device(q), DmaDirection::ToDevice) {
+            Ok(mapped) => segs.push(mapped),
+            Err(e) => {
+                e.buf.free();
+                undo_segs(segs);
+                return Err(Errno::EIO);
+            }
+        }
+    }
+    Ok(segs)
+}
+
+/// Hands a mapped packet to the device (`vnet_add_chain`): a chain of descriptors, their
+/// slots (the cookie on the head's), an available entry for the head, and the new available
+/// index. The caller checked `num_free >= segs.len()`.
+fn add_chain(g: &mut Guard<'_>, segs: Vec<DmaBuf<DeviceOwned>>, cookie: u32) -> u16 {
+    let n = segs.len();
+    let ids: Vec<u16> = (0..n).map(|_| get_desc(g)).collect();
+    for (i, seg) in segs.into_iter().enumerate() {
+        let last = i + 1 == n;
+        let (bus, len) = (seg.dma_addr(), seg.len() as u32);
+        let s = slot(g, ids[i]);
+        if s.store_buf(seg).is_err() {
+            panic!(
+                "descriptor {} was free but its slot still holds a buffer",
+                ids[i]
+            );
+        }
+        s.set_cookie(if i == 0 { cookie } else { 0 });
+        let d = raw::vring_desc {
+            addr: bus,
+            len,
+            flags: VRING_DESC_F_INUSE | if last { 0 } else { VRING_DESC_F_NEXT },
+            next: if last { VNET_NO_DESC } else { ids[i + 1] },
+        };
+        ring(g).desc().expect("ring").write(usize::from(ids[i]), d);
+    }
 
     let size = g.owner().size();
     let avail_idx = g.avail_idx();
     let r = ring(g);
-    let d = raw::vring_desc {
-        addr: bus,
-        len,
-        flags: VRING_DESC_F_INUSE,
-        next: VNET_NO_DESC,
+    let a = raw::vring_avail_elem {
+        id: ids[0],
+        flags: 0,
     };
-    r.desc().expect("ring").write(usize::from(head), d);
-    let a = raw::vring_avail_elem { id: head, flags: 0 };
     r.avail()
         .expect("ring")
         .write((avail_idx % size) as usize, a);
@@ -100,7 +165,7 @@ fn add_mapped(g: &mut Guard<'_>, buf: DmaBuf<DeviceOwned>, cookie: u32) -> u16 {
     mine.idx = avail_idx.wrapping_add(1);
     ctl.write(0, mine);
     g.set_avail_idx(avail_idx.wrapping_add(1));
-    head
+    ids[0]
 }
 
 /// Copies `data` into a new buffer (`vnet_copy_packet`; `GFP_ATOMIC`, callers may hold the
@@ -116,7 +181,8 @@ fn len_valid(len: usize) -> bool {
 }
 
 /// `vnet_add_buf`: sends one packet. `EINVAL` for a bad length, `EIO` when the device is
-/// broken or the buffer cannot be mapped, `ENOSPC` when the ring is full, `ENOMEM`.
+/// broken or a segment cannot be mapped, `ENOSPC` when the ring has fewer free descriptors
+/// than the packet has segments, `ENOMEM`.
 pub fn vnet_add_buf(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<(), Errno> {
     if !len_valid(data.len()) {
         return Err(Errno::EINVAL);
@@ -124,19 +190,16 @@ pub fn vnet_add_buf(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<(), Errno
     if q.broken() != 0 {
         return Err(Errno::EIO);
     }
-    let buf = copy_packet(data)?;
-    let mapped = buf
-        .map(device(q), DmaDirection::ToDevice)
-        .map_err(|e| e.errno)?;
+    let segs = map_packet(q, data)?;
 
     let mut g = q.lock_irqsave();
-    if g.num_free() == 0 {
+    if (g.num_free() as usize) < segs.len() {
         drop(g);
-        // Never handed over: the CPU takes it back, then frees it.
-        mapped.unmap().free();
+        // Never handed over: the CPU takes them back, then frees them.
+        undo_segs(segs);
         return Err(Errno::ENOSPC);
     }
-    add_mapped(&mut g, mapped, cookie);
+    add_chain(&mut g, segs, cookie);
     vnet_kick(q);
     drop(g);
     Ok(())
@@ -147,13 +210,13 @@ pub fn vnet_add_buf(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<(), Errno
 pub enum Sent {
     /// The device has it (C: `0`).
     Sent,
-    /// It waits on the pending list for ring space (C: `1`).
+    /// A copy waits on the pending list for ring space (C: `1`).
     Queued,
 }
 
-/// `vnet_xmit`: sends one packet, or keeps it on the pending list while the ring is full or
-/// older packets wait. `EBUSY` when the pending list is full too (the packet is dropped);
-/// other errors as [`vnet_add_buf`].
+/// `vnet_xmit`: sends one packet, or keeps a copy on the pending list while the ring is short
+/// of descriptors or older packets wait. `EBUSY` when the pending list is full too (the
+/// packet is dropped); other errors as [`vnet_add_buf`].
 pub fn vnet_xmit(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<Sent, Errno> {
     if !len_valid(data.len()) {
         return Err(Errno::EINVAL);
@@ -161,41 +224,32 @@ pub fn vnet_xmit(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<Sent, Errno>
     if q.broken() != 0 {
         return Err(Errno::EIO);
     }
-    let buf = copy_packet(data)?;
-    let req = Request::alloc()?;
 
     let mut g = q.lock_irqsave();
-    if g.num_free() > 0 && g.pending().next().is_none() {
-        let mapped = match buf.map(device(q), DmaDirection::ToDevice) {
-            Ok(mapped) => mapped,
+    if g.num_free() >= nsegs(data.len()) && g.pending().next().is_none() {
+        let segs = match map_packet(q, data) {
+            Ok(segs) => segs,
             Err(e) => {
                 g.stats_mut().tx_dropped += 1;
-                drop(g);
-                drop(req);
-                e.buf.free();
-                return Err(Errno::EIO);
+                return Err(e);
             }
         };
-        add_mapped(&mut g, mapped, cookie);
+        add_chain(&mut g, segs, cookie);
         vnet_kick(q);
-        drop(g);
-        drop(req);
         return Ok(Sent::Sent);
     }
     if g.pending_len() >= VNET_MAX_PENDING {
         g.stats_mut().tx_dropped += 1;
-        drop(g);
-        drop(req);
-        buf.free();
         return Err(Errno::EBUSY);
     }
+    let req = Request::alloc()?;
+    let buf = copy_packet(data)?;
     let entry = req.fill(buf, cookie);
     // SAFETY: `entry` is a fresh request on no list; it stays allocated until it is unlinked
     // (by `vnet_refill`, the reset or the release, which free it).
     unsafe { g.push_pending(entry) };
     let n = g.pending_len();
     g.set_pending_len(n + 1);
-    drop(g);
     Ok(Sent::Queued)
 }
 
@@ -248,42 +302,32 @@ pub(crate) unsafe fn free_request(req: *mut raw::vnet_req) {
 }
 
 /// `vnet_refill`: moves pending packets into free descriptors, oldest first, and kicks the
-/// device if any moved. Stops at the first packet that cannot be mapped (it stays first).
+/// device if any moved. Stops at the first packet that does not fit or cannot be mapped (it
+/// stays first).
 pub fn vnet_refill(g: &mut Guard<'_>) {
     let q = g.owner();
     let mut moved = 0;
-    while g.num_free() > 0 {
-        let Some(first) = g.pending().next() else {
-            break;
-        };
+    while let Some(first) = g.pending().next() {
         let req = core::ptr::from_ref(first).cast_mut();
-        // SAFETY: the request is on our list (we hold its lock); its `data` is a kmalloc'd
-        // unmapped buffer of `len` bytes that the request owns.
-        let buf = unsafe {
-            DmaBuf::from_raw(
-                NonNull::new((*req).data.cast::<u8>()).expect("a pending packet"),
-                (*req).len as usize,
+        // SAFETY: the request is on our list (we hold its lock); its `data` is `len` bytes.
+        let (data, cookie) = unsafe {
+            (
+                core::slice::from_raw_parts((*req).data.cast::<u8>(), (*req).len as usize),
+                (*req).cookie,
             )
         };
-        let mapped = match buf.map(device(q), DmaDirection::ToDevice) {
-            Ok(mapped) => mapped,
-            Err(e) => {
-                // Still the request's: it stays first on the list.
-                let _ = e.buf.into_raw();
-                break;
-            }
+        if g.num_free() < nsegs(data.len()) {
+            break;
+        }
+        let Ok(segs) = map_packet(q, data) else {
+            break;
         };
         // SAFETY: `req` is on this list.
         unsafe { g.remove_pending(req) };
         let n = g.pending_len();
         g.set_pending_len(n - 1);
-        // SAFETY: `req` is off the list; its packet now belongs to `mapped`.
-        let cookie = unsafe {
-            (*req).data = core::ptr::null_mut();
-            (*req).cookie
-        };
-        add_mapped(g, mapped, cookie);
-        // SAFETY: off the list, holding no packet any more.
+        add_chain(g, segs, cookie);
+        // SAFETY: off the list; its packet was copied into the segments.
         unsafe { free_request(req) };
         moved += 1;
     }

@@ -112,6 +112,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (1usize..=300, any::<u8>()).prop_map(|(l, s)| Op::AddBuf(l, s)),
         6 => (1usize..=300, any::<u8>()).prop_map(|(l, s)| Op::Xmit(l, s)),
+        1 => (300usize..=2048, any::<u8>()).prop_map(|(l, s)| Op::AddBuf(l, s)),
         1 => prop_oneof![Just(0usize), Just(2049), Just(4096)].prop_map(|l| Op::Xmit(l, 1)),
         4 => (0usize..=10).prop_map(Op::Poll),
         4 => (0i32..=10).prop_map(Op::Run),
@@ -213,8 +214,8 @@ fn an_empty_ring_polls_nothing_and_the_device_sends_nothing() {
 fn device_errors_come_back_as_eio_and_a_broken_device_stops_the_queue_until_reset() {
     let ops = [
         Op::AddBuf(100, 1),
-        Op::AddBuf(200, 2),
-        Op::AddBuf(300, 3),
+        Op::AddBuf(20, 2),
+        Op::AddBuf(30, 3),
         Op::FailNext(2),
         Op::Run(8),
         Op::Poll(8),
@@ -251,12 +252,12 @@ fn bad_lengths_and_failed_mappings_are_refused_without_a_trace() {
     let ops = [
         Op::AddBuf(0, 0),
         Op::Xmit(2049, 0),
-        Op::AddBuf(2048, 9),
+        Op::AddBuf(1024, 9),
         Op::MapFailXmit(64, 1),
         Op::Run(4),
         Op::Poll(4),
     ];
-    let log = same(4, &ops, "badlen");
+    let log = same(16, &ops, "badlen");
     assert_eq!(
         (ret(&log, 0), ret(&log, 1), ret(&log, 2)),
         (EINVAL, EINVAL, 0)
@@ -288,6 +289,43 @@ fn both_refuse_the_same_bad_queue_arguments() {
             rust.put();
         }
     }
+}
+
+#[test]
+fn packets_longer_than_a_segment_take_a_chain_of_descriptors() {
+    let ops = [
+        Op::AddBuf(128, 1), // one descriptor
+        Op::AddBuf(129, 2), // two
+        Op::AddBuf(300, 3), // three: one left, so no room
+        Op::Xmit(300, 4),   // waits for three
+        Op::Xmit(1, 5),     // waits behind it, though one descriptor is free
+        Op::Run(1),
+        Op::Poll(4), // one back (one descriptor): still no room for three
+        Op::Run(1),
+        Op::Poll(4), // the chain of two back: the 300 bytes go, then the 1 byte
+        Op::Run(4),
+        Op::Poll(4),
+    ];
+    let log = same(4, &ops, "chain");
+    assert_eq!(log[0].1.num_free, 3);
+    assert_eq!(log[1].1.num_free, 1);
+    assert_eq!(ret(&log, 2), ENOSPC);
+    assert_eq!((ret(&log, 3), ret(&log, 4)), (1, 1));
+    assert_eq!(
+        done(&log, 6).iter().map(|c| c.len).collect::<Vec<_>>(),
+        [128]
+    );
+    assert_eq!(log[6].1.pending_len, 2);
+    assert_eq!(
+        done(&log, 8).iter().map(|c| c.len).collect::<Vec<_>>(),
+        [129]
+    );
+    assert_eq!(log[8].1.pending_len, 0);
+    assert_eq!(log[8].1.num_free, 0);
+    let last: Vec<(u32, u32)> = done(&log, 10).iter().map(|c| (c.cookie, c.len)).collect();
+    assert_eq!(last, [(4, 300), (5, 1)]);
+    assert_eq!(log[10].1.num_free, 4);
+    assert_eq!(log[10].1.check, 0);
 }
 
 #[test]
