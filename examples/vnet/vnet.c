@@ -585,6 +585,19 @@ void vnet_refill(struct vnet_queue *q)
  * Completion: the interrupt and the poll loop
  * ---------------------------------------------------------------------------------------- */
 
+/* Asks the device for no interrupts (on) or for interrupts again (off): the driver's flags
+ * in ctl[0], which the device reads before interrupting. q->lock held. */
+static void vnet_suppress_interrupts(struct vnet_queue *q, int on)
+{
+	struct vring_idx ctl = q->ring->ctl[0];
+
+	if (on)
+		ctl.flags |= VNET_DRV_F_NO_INTERRUPT;
+	else
+		ctl.flags &= ~(unsigned int)VNET_DRV_F_NO_INTERRUPT;
+	q->ring->ctl[0] = ctl;
+}
+
 /* The device's interrupt (hardirq context; data is the queue's virtqueue): notes a broken
  * device, and schedules the poll loop when the used ring has news. */
 void vnet_interrupt(int irq, void *data)
@@ -599,8 +612,11 @@ void vnet_interrupt(int irq, void *data)
 	dev_ctl = q->ring->ctl[1];
 	if (dev_ctl.flags & VNET_DEV_F_BROKEN)
 		WRITE_ONCE(q->broken, 1);
-	if ((unsigned short)dev_ctl.idx != q->last_used)
+	if ((unsigned short)dev_ctl.idx != q->last_used) {
+		/* The poll loop takes over: no more interrupts until it is done. */
 		q->napi_scheduled = 1;
+		vnet_suppress_interrupts(q, 1);
+	}
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
@@ -687,8 +703,16 @@ int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
 		q->last_used++;
 		n++;
 	}
-	if (n < budget)
+	if (n < budget) {
+		/* Done: interrupts again, unless the device finished more meanwhile (then the
+		 * poll loop must run again, and stays in charge). */
 		q->napi_scheduled = 0;
+		vnet_suppress_interrupts(q, 0);
+		if ((unsigned short)ring->ctl[1].idx != q->last_used) {
+			q->napi_scheduled = 1;
+			vnet_suppress_interrupts(q, 1);
+		}
+	}
 	vnet_refill(q);
 	spin_unlock_irqrestore(&q->lock, flags);
 	return n;
@@ -1225,7 +1249,7 @@ int vnet_sim_run(struct vnet_sim *sim, int budget)
 	unsigned char hdr[VNET_HDR_LEN];
 	unsigned char *pkt;
 	struct vring_idx drv;
-	int n = 0;
+	int n = 0, quiet;
 
 	pkt = kmalloc(VNET_MAX_PKT, GFP_KERNEL);
 	if (!pkt)
@@ -1277,8 +1301,18 @@ int vnet_sim_run(struct vnet_sim *sim, int budget)
 	vnet_sim_publish(sim);
 	spin_unlock(&sim->lock);
 	kfree(pkt);
-	if (n > 0 || sim->broken)
-		vnet_sim_raise_irq(sim);
+	if (n > 0 || sim->broken) {
+		/* The driver may be polling already and have asked for no interrupts; a broken
+		 * device interrupts anyway. */
+		spin_lock(&sim->lock);
+		vnet_sim_read(sim, sim->ctl_dma, &drv, sizeof(drv));
+		quiet = (drv.flags & VNET_DRV_F_NO_INTERRUPT) && !sim->broken;
+		if (quiet)
+			sim->suppressed++;
+		spin_unlock(&sim->lock);
+		if (!quiet)
+			vnet_sim_raise_irq(sim);
+	}
 	return n;
 }
 

@@ -150,7 +150,7 @@ struct vnet_sim {
     int irq;
     unsigned char *wire;
     size_t wire_len, wire_cap;
-    unsigned long long sent, failed, irqs_raised;
+    unsigned long long sent, failed, irqs_raised, suppressed;
 };
 
 void vnet_queue_release(struct kref *ref);

@@ -7,8 +7,8 @@ use inv::Errno;
 
 use crate::tx::{Guard, device, put_desc, ring, slot, slot_holds_buf, vnet_refill};
 use crate::{
-    Completion, VNET_DEV_F_BROKEN, VNET_MAX_SEGS, VNET_USED_F_ERROR, VRING_DESC_F_INUSE,
-    VRING_DESC_F_NEXT, VnetQueue, VnetQueueVq, to_vnet_queue,
+    Completion, VNET_DEV_F_BROKEN, VNET_DRV_F_NO_INTERRUPT, VNET_MAX_SEGS, VNET_USED_F_ERROR,
+    VRING_DESC_F_INUSE, VRING_DESC_F_NEXT, VnetQueue, VnetQueueVq, to_vnet_queue,
 };
 
 /// `vnet_interrupt` (hardirq context): notes a broken device, and schedules the poll loop
@@ -22,8 +22,23 @@ pub fn vnet_interrupt(_irq: c_int, vq: &VnetQueueVq) {
         q.set_broken(1);
     }
     if dev_ctl.idx as u16 != g.last_used() {
+        // The poll loop takes over: no more interrupts until it is done.
         g.set_napi_scheduled(1);
+        suppress_interrupts(&mut g, true);
     }
+}
+
+/// Asks the device for no interrupts (`on`) or for interrupts again: the driver's flags in
+/// `ctl[0]`, which the device reads before interrupting (`vnet_suppress_interrupts`).
+fn suppress_interrupts(g: &mut Guard<'_>, on: bool) {
+    let ctl = ring(g).ctl().expect("ring");
+    let mut mine = ctl.read(0);
+    if on {
+        mine.flags |= VNET_DRV_F_NO_INTERRUPT;
+    } else {
+        mine.flags &= !VNET_DRV_F_NO_INTERRUPT;
+    }
+    ctl.write(0, mine);
 }
 
 /// [`vnet_interrupt`] as the simulated device calls it (`vnet_irq_handler_t`).
@@ -126,7 +141,15 @@ pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
         n += 1;
     }
     if n < budget {
+        // Done: interrupts again, unless the device finished more meanwhile (then the poll
+        // loop must run again, and stays in charge).
         g.set_napi_scheduled(0);
+        suppress_interrupts(&mut g, false);
+        let last_used = g.last_used();
+        if ring(&mut g).ctl().expect("ring").read(1).idx as u16 != last_used {
+            g.set_napi_scheduled(1);
+            suppress_interrupts(&mut g, true);
+        }
     }
     vnet_refill(&mut g);
     n

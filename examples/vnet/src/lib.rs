@@ -68,6 +68,9 @@ pub const VRING_DESC_F_INUSE: u16 = 0x8000;
 pub const VNET_USED_F_ERROR: u32 = 0x8000_0000;
 /// `VNET_DEV_F_BROKEN`: `ctl[1].flags` when the device has stopped working.
 pub const VNET_DEV_F_BROKEN: u32 = 1;
+/// `VNET_DRV_F_NO_INTERRUPT`: `ctl[0].flags` when the driver is polling and wants no
+/// interrupts.
+pub const VNET_DRV_F_NO_INTERRUPT: u32 = 1;
 /// The end of the free list.
 const VNET_NO_DESC: u16 = 0xffff;
 

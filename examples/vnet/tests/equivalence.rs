@@ -329,6 +329,24 @@ fn packets_longer_than_a_segment_take_a_chain_of_descriptors() {
 }
 
 #[test]
+fn while_the_poll_loop_is_in_charge_the_device_does_not_interrupt() {
+    let ops = [
+        Op::AddBuf(10, 1),
+        Op::AddBuf(10, 2),
+        Op::AddBuf(10, 3),
+        Op::Run(1), // interrupts: the handler schedules the poll loop, interrupts off
+        Op::Run(1), // no interrupt
+        Op::Poll(8),
+        Op::Run(1), // interrupts again
+    ];
+    let log = same(8, &ops, "quiet");
+    assert_eq!(log[3].1.stats[4], 1);
+    assert_eq!(log[4].1.stats[4], 1, "suppressed while the poll loop runs");
+    assert_eq!(done(&log, 5).len(), 2);
+    assert_eq!(log[6].1.stats[4], 2, "back on once the poll loop is done");
+}
+
+#[test]
 fn the_wire_carries_the_header_block_before_every_packet() {
     let ops = [Op::AddBuf(3, 7), Op::Run(1)];
     let (_, wire) = run(Lang::Rust, 2, &ops, "wire");
