@@ -221,6 +221,7 @@ static unsigned int vnet_reclaim_slots(struct vnet_queue *q)
 		slot->buf_dma = 0;
 		slot->buf_len = 0;
 		slot->cookie = 0;
+		slot->stamp = 0;
 		n++;
 	}
 	return n;
@@ -431,6 +432,7 @@ static unsigned short vnet_add_chain(struct vnet_queue *q, const struct vnet_seg
 		slot->buf_dma = segs[i].bus;
 		slot->buf_len = segs[i].len;
 		slot->cookie = i == 0 ? cookie : 0;
+		slot->stamp = q->clock;
 
 		d.addr = segs[i].bus;
 		d.len = segs[i].len;
@@ -685,6 +687,7 @@ int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
 			slot->buf_dma = 0;
 			slot->buf_len = 0;
 			slot->cookie = 0;
+			slot->stamp = 0;
 			kfree(buf);
 			more = d.flags & VRING_DESC_F_NEXT;
 			vnet_put_desc(q, (unsigned short)cur);
@@ -757,6 +760,61 @@ int vnet_queue_reset(struct vnet_queue *q)
 	WRITE_ONCE(q->broken, 0);
 	spin_unlock_irqrestore(&q->lock, flags);
 	return (int)dropped;
+}
+
+/* Takes the oldest pending packet with this cookie off the pending list and drops it: 0, or
+ * -ENOENT when no pending packet has it (it may be with the device already). */
+int vnet_cancel(struct vnet_queue *q, unsigned int cookie)
+{
+	struct vnet_req *req, *tmp;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	spin_lock_irqsave(&q->lock, flags);
+	list_for_each_entry_safe(req, tmp, &q->pending, node) {
+		if (req->cookie != cookie)
+			continue;
+		list_del(&req->node);
+		q->pending_len--;
+		q->stats.tx_dropped++;
+		kfree(req->data);
+		kfree(req);
+		ret = 0;
+		break;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return ret;
+}
+
+/* The transmit watchdog (a timer, softirq context): advances the queue's clock to now (which
+ * stamps the packets handed over from then on) and, if the device has held some packet for
+ * more than timeout ticks, declares it broken (ndo_tx_timeout): -ETIMEDOUT. Else 0. */
+int vnet_watchdog(struct vnet_queue *q, unsigned long long now, unsigned long long timeout)
+{
+	unsigned long long oldest = 0;
+	unsigned long flags;
+	unsigned int i;
+	int busy = 0, ret = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (now > q->clock)
+		q->clock = now;
+	for (i = 0; i < q->size; i++) {
+		struct vnet_slot *slot = &q->slots[i];
+
+		if (!slot->buf)
+			continue;
+		if (!busy || slot->stamp < oldest)
+			oldest = slot->stamp;
+		busy = 1;
+	}
+	if (busy && q->clock - oldest > timeout) {
+		q->stats.timeouts++;
+		WRITE_ONCE(q->broken, 1);
+		ret = -ETIMEDOUT;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return ret;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -1010,6 +1068,7 @@ int vnet_dev_get_stats(struct vnet_dev *vd, struct vnet_stats *out)
 		out->interrupts += q->stats.interrupts;
 		out->polls += q->stats.polls;
 		out->refilled += q->stats.refilled;
+		out->timeouts += q->stats.timeouts;
 		spin_unlock_irqrestore(&q->lock, flags);
 	}
 	opens = (int)vd->opens;

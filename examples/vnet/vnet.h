@@ -73,12 +73,13 @@ struct vnet_slot {
     dma_addr_t buf_dma;
     unsigned int buf_len;
     unsigned int cookie;
+    unsigned long long stamp;
 };
 
 /* Counters, all under the queue lock. */
 struct vnet_stats {
     unsigned long long tx_packets, tx_bytes, tx_errors, tx_dropped;
-    unsigned long long interrupts, polls, refilled;
+    unsigned long long interrupts, polls, refilled, timeouts;
 };
 
 struct vnet_queue {
@@ -101,6 +102,7 @@ struct vnet_queue {
     unsigned int pending_len;
     unsigned int napi_scheduled;
     unsigned int kicks;
+    unsigned long long clock;
     struct vnet_stats stats;
 };
 
@@ -175,6 +177,8 @@ int vnet_is_broken(struct vnet_queue *q);
 void vnet_get_stats(struct vnet_queue *q, struct vnet_stats *out);
 int vnet_queue_reset(struct vnet_queue *q);
 int vnet_check(struct vnet_queue *q);
+int vnet_cancel(struct vnet_queue *q, unsigned int cookie);
+int vnet_watchdog(struct vnet_queue *q, unsigned long long now, unsigned long long timeout);
 
 /* The multi-queue device (vnet.c). */
 struct vnet_dev *vnet_dev_create(struct device *dev, unsigned int nqueues, unsigned int qsize,

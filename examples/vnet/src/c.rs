@@ -100,6 +100,10 @@ unsafe extern "C" {
     pub fn vnet_is_broken(q: *mut raw::vnet_queue) -> c_int;
     /// C: `vnet_get_stats`.
     pub fn vnet_get_stats(q: *mut raw::vnet_queue, out: *mut raw::vnet_stats);
+    /// C: `vnet_cancel`.
+    pub fn vnet_cancel(q: *mut raw::vnet_queue, cookie: c_uint) -> c_int;
+    /// C: `vnet_watchdog`.
+    pub fn vnet_watchdog(q: *mut raw::vnet_queue, now: u64, timeout: u64) -> c_int;
     /// C: `vnet_check`.
     pub fn vnet_check(q: *mut raw::vnet_queue) -> c_int;
 

@@ -113,6 +113,7 @@ pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
             // `dev`; `chain_valid` saw it there.
             let buf = unsafe { s.take_buf(dev) }.expect("a valid chain");
             s.set_cookie(0);
+            s.set_stamp(0);
             // The device is done with it: take it back, then free it.
             let buf = buf.unmap();
             sent += buf.len() as u32;

@@ -219,6 +219,7 @@ pub fn vnet_dev_get_stats(vd: &VnetDev) -> (raw::vnet_stats, u32) {
         out.interrupts += st.interrupts;
         out.polls += st.polls;
         out.refilled += st.refilled;
+        out.timeouts += st.timeouts;
     }
     (out, cfg.opens())
 }

@@ -7,7 +7,7 @@ use core::ptr::{NonNull, null_mut};
 
 use inv::{DmaBuf, DmaDirection, Errno, Gfp};
 
-use crate::tx::{Guard, device, free_request, ring, slot};
+use crate::tx::{Guard, device, free_request, ring, slot, slot_holds_buf};
 use crate::{
     RingIdx, VNET_HDR_LEN, VNET_NO_DESC, VNET_RING_SIZE, VRING_DESC_F_INUSE, VnetQueue,
     VnetQueueRef, VnetRing, VnetSlot, raw,
@@ -265,6 +265,7 @@ fn reclaim_slots(g: &mut Guard<'_>) -> u32 {
         // SAFETY: a slot's buffer was stored by `vnet_add_buf` (or C's), mapped on `dev`.
         if let Some(buf) = unsafe { s.take_buf(dev) } {
             s.set_cookie(0);
+            s.set_stamp(0);
             buf.unmap().free();
             n += 1;
         }
@@ -345,6 +346,52 @@ pub fn vnet_queue_reset(q: &VnetQueue) -> u32 {
     g.stats_mut().tx_dropped += u64::from(dropped);
     q.set_broken(0);
     dropped
+}
+
+/// `vnet_cancel`: takes the oldest pending packet with this cookie off the pending list and
+/// drops it. `ENOENT` when no pending packet has it (it may be with the device already).
+pub fn vnet_cancel(q: &VnetQueue, cookie: u32) -> Result<(), Errno> {
+    let mut g = q.lock_irqsave();
+    let Some(found) = g.pending().find(|r| r.cookie == cookie) else {
+        return Err(Errno::ENOENT);
+    };
+    let req = core::ptr::from_ref(found).cast_mut();
+    // SAFETY: `req` is on this list, whose lock we hold.
+    unsafe { g.remove_pending(req) };
+    let n = g.pending_len();
+    g.set_pending_len(n - 1);
+    g.stats_mut().tx_dropped += 1;
+    // SAFETY: off the list; only the list knew it.
+    unsafe { free_request(req) };
+    Ok(())
+}
+
+/// `vnet_watchdog` (a timer, softirq context): advances the queue's clock to `now` (which
+/// stamps the packets handed over from then on) and, if the device has held some packet for
+/// more than `timeout` ticks, declares it broken: `ETIMEDOUT`.
+pub fn vnet_watchdog(q: &VnetQueue, now: u64, timeout: u64) -> Result<(), Errno> {
+    let dev = device(q);
+    let mut g = q.lock_irqsave();
+    if now > g.clock() {
+        g.set_clock(now);
+    }
+    let mut oldest: Option<u64> = None;
+    for id in 0..q.size() as u16 {
+        let s = slot(&mut g, id);
+        if !slot_holds_buf(s, dev) {
+            continue;
+        }
+        let stamp = s.stamp();
+        oldest = Some(oldest.map_or(stamp, |o| o.min(stamp)));
+    }
+    if let Some(oldest) = oldest
+        && g.clock() - oldest > timeout
+    {
+        g.stats_mut().timeouts += 1;
+        q.set_broken(1);
+        return Err(Errno::ETIMEDOUT);
+    }
+    Ok(())
 }
 
 /// `vnet_num_free`.

@@ -129,6 +129,7 @@ fn map_packet(q: &VnetQueue, data: &[u8]) -> Result<Vec<DmaBuf<DeviceOwned>>, Er
 /// index. The caller checked `num_free >= segs.len()`.
 fn add_chain(g: &mut Guard<'_>, segs: Vec<DmaBuf<DeviceOwned>>, cookie: u32) -> u16 {
     let n = segs.len();
+    let clock = g.clock();
     let ids: Vec<u16> = (0..n).map(|_| get_desc(g)).collect();
     for (i, seg) in segs.into_iter().enumerate() {
         let last = i + 1 == n;
@@ -141,6 +142,7 @@ fn add_chain(g: &mut Guard<'_>, segs: Vec<DmaBuf<DeviceOwned>>, cookie: u32) -> 
             );
         }
         s.set_cookie(if i == 0 { cookie } else { 0 });
+        s.set_stamp(clock);
         let d = raw::vring_desc {
             addr: bus,
             len,

@@ -112,7 +112,7 @@ impl Dev {
         out
     }
 
-    fn stats(&self) -> ([u64; 7], i32) {
+    fn stats(&self) -> ([u64; 8], i32) {
         let (s, opens) = match self.lang() {
             // SAFETY: a live device; `s` is valid for writes.
             Lang::C => unsafe {
@@ -135,6 +135,7 @@ impl Dev {
                 s.interrupts,
                 s.polls,
                 s.refilled,
+                s.timeouts,
             ],
             opens,
         )
@@ -194,7 +195,7 @@ enum Seen {
     Text(usize, Vec<u8>),
 }
 
-fn run(d: &Dev, ops: &[Op]) -> Vec<(Seen, [u64; 7], i32)> {
+fn run(d: &Dev, ops: &[Op]) -> Vec<(Seen, [u64; 8], i32)> {
     let mut log = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         let cookie = i as u32;
@@ -228,7 +229,7 @@ fn run(d: &Dev, ops: &[Op]) -> Vec<(Seen, [u64; 7], i32)> {
     log
 }
 
-fn same(ops: &[Op], c: (Lang, Lang), rust: (Lang, Lang), tag: &str) -> Vec<(Seen, [u64; 7], i32)> {
+fn same(ops: &[Op], c: (Lang, Lang), rust: (Lang, Lang), tag: &str) -> Vec<(Seen, [u64; 8], i32)> {
     let a = Dev::new(c.0, c.1, tag);
     let c_log = run(&a, ops);
     let a_wire: Vec<Vec<u8>> = a.sims.iter().map(Sim::wire).collect();

@@ -39,6 +39,10 @@ enum Op {
     MapFailXmit(usize, u8),
     /// An interrupt with no news.
     Irq,
+    /// Cancels the pending packet of the operation this many steps back.
+    Cancel(u32),
+    /// The watchdog, this many ticks later, with this timeout.
+    Watchdog(u64, u64),
 }
 
 /// What one step showed.
@@ -53,10 +57,14 @@ enum Seen {
 fn run(lang: Lang, size: u32, ops: &[Op], tag: &str) -> (Vec<(Seen, State)>, Vec<u8>) {
     let side = create(lang, size, HDR, tag).expect("a valid queue");
     let mut cookie = 0u32;
+    let mut now = 0u64;
     let mut log = Vec::new();
     for op in ops {
         cookie += 1;
-        let seen = step(&side, op, cookie);
+        if let Op::Watchdog(later, _) = op {
+            now += later;
+        }
+        let seen = step(&side, op, cookie, now);
         log.push((seen, side.state()));
     }
     drain_map_failure();
@@ -65,7 +73,7 @@ fn run(lang: Lang, size: u32, ops: &[Op], tag: &str) -> (Vec<(Seen, State)>, Vec
     (log, wire)
 }
 
-fn step(side: &Side, op: &Op, cookie: u32) -> Seen {
+fn step(side: &Side, op: &Op, cookie: u32, now: u64) -> Seen {
     match *op {
         Op::AddBuf(len, seed) => Seen::Ret(side.add_buf(&packet(len, seed), cookie)),
         Op::Xmit(len, seed) => Seen::Ret(side.xmit(&packet(len, seed), cookie)),
@@ -89,6 +97,8 @@ fn step(side: &Side, op: &Op, cookie: u32) -> Seen {
             side.sim.raise_irq();
             Seen::Ret(0)
         }
+        Op::Cancel(back) => Seen::Ret(side.cancel(cookie.wrapping_sub(back))),
+        Op::Watchdog(_, timeout) => Seen::Ret(side.watchdog(now, timeout)),
     }
 }
 
@@ -122,6 +132,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<bool>().prop_map(Op::SetOps),
         1 => (1usize..=64, any::<u8>()).prop_map(|(l, s)| Op::MapFailXmit(l, s)),
         1 => Just(Op::Irq),
+        1 => (1u32..=6).prop_map(Op::Cancel),
+        1 => (0u64..=5, 1u64..=8).prop_map(|(l, t)| Op::Watchdog(l, t)),
     ]
 }
 
@@ -344,6 +356,34 @@ fn while_the_poll_loop_is_in_charge_the_device_does_not_interrupt() {
     assert_eq!(log[4].1.stats[4], 1, "suppressed while the poll loop runs");
     assert_eq!(done(&log, 5).len(), 2);
     assert_eq!(log[6].1.stats[4], 2, "back on once the poll loop is done");
+}
+
+#[test]
+fn a_pending_packet_can_be_cancelled_and_a_stuck_device_times_out() {
+    const ENOENT: i32 = -2;
+    const ETIMEDOUT: i32 = -110;
+    let ops = [
+        Op::Watchdog(10, 5),
+        Op::AddBuf(10, 1),
+        Op::AddBuf(10, 2),
+        Op::Xmit(10, 3),
+        Op::Xmit(10, 4),
+        Op::Cancel(2),      // cookie 4: the first pending one
+        Op::Cancel(4),      // cookie 3: with the device, not pending
+        Op::Watchdog(3, 5), // held for 3 ticks: fine
+        Op::Watchdog(3, 5), // held for 6: the device is stuck
+        Op::AddBuf(10, 5),
+    ];
+    let log = same(2, &ops, "timeout");
+    assert_eq!(ret(&log, 5), 0);
+    assert_eq!(log[5].1.pending_len, 1);
+    assert_eq!(log[5].1.stats[3], 1, "counted as dropped");
+    assert_eq!(ret(&log, 6), ENOENT);
+    assert_eq!(ret(&log, 7), 0);
+    assert_eq!(ret(&log, 8), ETIMEDOUT);
+    assert!(log[8].1.broken);
+    assert_eq!(log[8].1.stats[7], 1);
+    assert_eq!(ret(&log, 9), EIO);
 }
 
 #[test]

@@ -159,7 +159,7 @@ pub struct State {
     pub pending_len: u32,
     pub broken: bool,
     pub kicks: u32,
-    pub stats: [u64; 7],
+    pub stats: [u64; 8],
     pub check: i32,
 }
 
@@ -217,6 +217,24 @@ impl Driver {
                 on.then_some(vnet_example::vnet_default_kick as c::KickFn),
             )),
         }
+    }
+
+    pub fn cancel(&self, cookie: u32) -> i32 {
+        match self.lang {
+            // SAFETY: a live queue.
+            Lang::C => unsafe { c::vnet_cancel(self.q, cookie) },
+            Lang::Rust => inv::errno::to_c_int(vnet_example::vnet_cancel(self.queue(), cookie)),
+        }
+    }
+
+    pub fn watchdog(&self, now: u64, timeout: u64) -> i32 {
+        inv::host::run_in_softirq(|| match self.lang {
+            // SAFETY: a live queue.
+            Lang::C => unsafe { c::vnet_watchdog(self.q, now, timeout) },
+            Lang::Rust => {
+                inv::errno::to_c_int(vnet_example::vnet_watchdog(self.queue(), now, timeout))
+            }
+        })
     }
 
     pub fn kick(&self) -> i32 {
@@ -292,6 +310,7 @@ impl Driver {
                 stats.interrupts,
                 stats.polls,
                 stats.refilled,
+                stats.timeouts,
             ],
             check,
         }

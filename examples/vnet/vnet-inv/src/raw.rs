@@ -291,10 +291,11 @@ pub struct vnet_slot {
     pub buf_dma: dma_addr_t,
     pub buf_len: ::core::ffi::c_uint,
     pub cookie: ::core::ffi::c_uint,
+    pub stamp: ::core::ffi::c_ulonglong,
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of vnet_slot"][::core::mem::size_of::<vnet_slot>() - 24usize];
+    ["Size of vnet_slot"][::core::mem::size_of::<vnet_slot>() - 32usize];
     ["Alignment of vnet_slot"][::core::mem::align_of::<vnet_slot>() - 8usize];
     [
         "Offset of field: vnet_slot::buf",
@@ -308,6 +309,9 @@ const _: () = {
     [
         "Offset of field: vnet_slot::cookie",
     ][::core::mem::offset_of!(vnet_slot, cookie) - 20usize];
+    [
+        "Offset of field: vnet_slot::stamp",
+    ][::core::mem::offset_of!(vnet_slot, stamp) - 24usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]
@@ -319,10 +323,11 @@ pub struct vnet_stats {
     pub interrupts: ::core::ffi::c_ulonglong,
     pub polls: ::core::ffi::c_ulonglong,
     pub refilled: ::core::ffi::c_ulonglong,
+    pub timeouts: ::core::ffi::c_ulonglong,
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of vnet_stats"][::core::mem::size_of::<vnet_stats>() - 56usize];
+    ["Size of vnet_stats"][::core::mem::size_of::<vnet_stats>() - 64usize];
     ["Alignment of vnet_stats"][::core::mem::align_of::<vnet_stats>() - 8usize];
     [
         "Offset of field: vnet_stats::tx_packets",
@@ -345,6 +350,9 @@ const _: () = {
     [
         "Offset of field: vnet_stats::refilled",
     ][::core::mem::offset_of!(vnet_stats, refilled) - 48usize];
+    [
+        "Offset of field: vnet_stats::timeouts",
+    ][::core::mem::offset_of!(vnet_stats, timeouts) - 56usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]
@@ -370,11 +378,12 @@ pub struct vnet_queue {
     pub pending_len: ::core::ffi::c_uint,
     pub napi_scheduled: ::core::ffi::c_uint,
     pub kicks: ::core::ffi::c_uint,
+    pub clock: ::core::ffi::c_ulonglong,
     pub stats: vnet_stats,
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of vnet_queue"][::core::mem::size_of::<vnet_queue>() - 200usize];
+    ["Size of vnet_queue"][::core::mem::size_of::<vnet_queue>() - 216usize];
     ["Alignment of vnet_queue"][::core::mem::align_of::<vnet_queue>() - 8usize];
     [
         "Offset of field: vnet_queue::lock",
@@ -440,8 +449,11 @@ const _: () = {
         "Offset of field: vnet_queue::kicks",
     ][::core::mem::offset_of!(vnet_queue, kicks) - 140usize];
     [
+        "Offset of field: vnet_queue::clock",
+    ][::core::mem::offset_of!(vnet_queue, clock) - 144usize];
+    [
         "Offset of field: vnet_queue::stats",
-    ][::core::mem::offset_of!(vnet_queue, stats) - 144usize];
+    ][::core::mem::offset_of!(vnet_queue, stats) - 152usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]

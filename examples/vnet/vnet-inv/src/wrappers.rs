@@ -349,6 +349,14 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
     pub fn stats_mut(&mut self) -> &mut raw::vnet_stats {
         unsafe { &mut *::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).stats) }
     }
+    /// Reads `clock`, guarded by this lock (`vnet.inv:10`).
+    pub fn clock(&self) -> ::core::ffi::c_ulonglong {
+        unsafe { (*self.0.owner().as_raw()).clock }
+    }
+    /// Writes `clock`, guarded by this lock (`vnet.inv:10`).
+    pub fn set_clock(&mut self, v: ::core::ffi::c_ulonglong) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).clock).write(v) }
+    }
     /// Publishes `new` as `ops` (`rcu_assign_pointer`, `vnet.inv:17`) and gives back the object it replaced, which readers may still use: free it only through the `Retired`.
     pub fn replace_ops(
         &mut self,
@@ -713,6 +721,14 @@ impl VnetSlot {
     /// Writes `cookie`; needs the object to itself ([`Self::from_raw_mut`]).
     pub fn set_cookie(&mut self, v: ::core::ffi::c_uint) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).cookie).write(v) }
+    }
+    /// Reads `stamp`, which the spec puts under no rule.
+    pub fn stamp(&self) -> ::core::ffi::c_ulonglong {
+        unsafe { (*self.as_raw()).stamp }
+    }
+    /// Writes `stamp`; needs the object to itself ([`Self::from_raw_mut`]).
+    pub fn set_stamp(&mut self, v: ::core::ffi::c_ulonglong) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).stamp).write(v) }
     }
     /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:56`); gives it back if those fields already hold one.
     pub fn store_buf(
