@@ -174,6 +174,7 @@ struct vnet_queue *vnet_queue_create(struct device *dev, unsigned int index, uns
 	q->num_free = size;
 	q->last_used = 0;
 	q->avail_idx = 0;
+	q->byte_limit = VNET_BQL_INIT;
 
 	/* The header block: filled by the CPU, then the device's until the queue goes away. */
 	hdr_buf = kmalloc(hdr_len, GFP_KERNEL);
@@ -423,6 +424,8 @@ static unsigned short vnet_add_chain(struct vnet_queue *q, const struct vnet_seg
 
 	for (i = 0; i < n; i++)
 		ids[i] = vnet_get_desc(q);
+	for (i = 0; i < n; i++)
+		q->inflight_bytes += segs[i].len;
 	for (i = 0; i < n; i++) {
 		struct vnet_slot *slot = &q->slots[ids[i]];
 		struct vring_desc d;
@@ -459,6 +462,27 @@ static void *vnet_copy_packet(const void *data, unsigned int len)
 	if (buf)
 		memcpy(buf, data, len);
 	return buf;
+}
+
+/* Whether the byte queue limit lets a packet of len bytes go to the device now: always when
+ * the device holds nothing, so that a packet larger than the limit still goes. */
+static int vnet_bql_room(struct vnet_queue *q, unsigned int len)
+{
+	return q->inflight_bytes == 0 || q->inflight_bytes + len <= q->byte_limit;
+}
+
+/* Adapts the byte limit after the poll loop took completed bytes back: doubles it when the
+ * device ran dry while packets waited (the limit starved it), shrinks it by a quarter when
+ * traffic used less than half of it (less queued, less latency). */
+static void vnet_bql_adjust(struct vnet_queue *q, unsigned int completed)
+{
+	if (!list_empty(&q->pending) && q->inflight_bytes == 0) {
+		q->byte_limit = q->byte_limit > VNET_BQL_MAX / 2 ? VNET_BQL_MAX : q->byte_limit * 2;
+	} else if (list_empty(&q->pending) && q->inflight_bytes + completed < q->byte_limit / 2) {
+		unsigned int shrunk = q->byte_limit - q->byte_limit / 4;
+
+		q->byte_limit = shrunk < VNET_BQL_MIN ? VNET_BQL_MIN : shrunk;
+	}
 }
 
 static int vnet_len_valid(unsigned int len)
@@ -519,7 +543,7 @@ int vnet_xmit(struct vnet_queue *q, const void *data, unsigned int len, unsigned
 		return -EIO;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (q->num_free >= vnet_nsegs(len) && list_empty(&q->pending)) {
+	if (q->num_free >= vnet_nsegs(len) && list_empty(&q->pending) && vnet_bql_room(q, len)) {
 		n = vnet_map_packet(q, data, len, segs);
 		if (n < 0) {
 			q->stats.tx_dropped++;
@@ -565,7 +589,7 @@ void vnet_refill(struct vnet_queue *q)
 		int n;
 
 		req = list_first_entry(&q->pending, struct vnet_req, node);
-		if (q->num_free < vnet_nsegs(req->len))
+		if (q->num_free < vnet_nsegs(req->len) || !vnet_bql_room(q, req->len))
 			break;
 		n = vnet_map_packet(q, req->data, req->len, segs);
 		if (n < 0)
@@ -651,6 +675,7 @@ static int vnet_chain_valid(struct vnet_queue *q, unsigned int head)
 int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
 {
 	struct vnet_ring *ring;
+	unsigned int completed = 0;
 	unsigned long flags;
 	int n = 0;
 
@@ -703,9 +728,13 @@ int vnet_poll(struct vnet_queue *q, struct vnet_completion *out, int budget)
 			q->stats.tx_packets++;
 			q->stats.tx_bytes += sent;
 		}
+		q->inflight_bytes -= sent;
+		completed += sent;
 		q->last_used++;
 		n++;
 	}
+	if (n > 0)
+		vnet_bql_adjust(q, completed);
 	if (n < budget) {
 		/* Done: interrupts again, unless the device finished more meanwhile (then the
 		 * poll loop must run again, and stays in charge). */
@@ -756,6 +785,7 @@ int vnet_queue_reset(struct vnet_queue *q)
 	q->last_used = 0;
 	q->avail_idx = 0;
 	q->napi_scheduled = 0;
+	q->inflight_bytes = 0;
 	q->stats.tx_dropped += dropped;
 	WRITE_ONCE(q->broken, 0);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -841,6 +871,19 @@ unsigned int vnet_pending_len(struct vnet_queue *q)
 	n = q->pending_len;
 	spin_unlock_irqrestore(&q->lock, flags);
 	return n;
+}
+
+/* The byte queue limit, and (into inflight) the bytes the device holds now. */
+unsigned int vnet_byte_limit(struct vnet_queue *q, unsigned int *inflight)
+{
+	unsigned long flags;
+	unsigned int limit;
+
+	spin_lock_irqsave(&q->lock, flags);
+	limit = q->byte_limit;
+	*inflight = q->inflight_bytes;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return limit;
 }
 
 int vnet_is_broken(struct vnet_queue *q)

@@ -23,6 +23,11 @@
 #define VNET_HDR_LEN 8
 /* How many packets may wait on the pending list for ring space. */
 #define VNET_MAX_PENDING 64
+/* Byte queue limits: how many bytes may be with the device at once, adapted by the poll loop
+ * between these bounds. */
+#define VNET_BQL_INIT 1024
+#define VNET_BQL_MIN 256
+#define VNET_BQL_MAX 16384
 /* Descriptor flags. */
 #define VRING_DESC_F_NEXT 1
 #define VRING_DESC_F_INUSE 0x8000
@@ -103,6 +108,7 @@ struct vnet_queue {
     unsigned int napi_scheduled;
     unsigned int kicks;
     unsigned long long clock;
+    unsigned int inflight_bytes, byte_limit;
     struct vnet_stats stats;
 };
 
@@ -178,6 +184,7 @@ void vnet_get_stats(struct vnet_queue *q, struct vnet_stats *out);
 int vnet_queue_reset(struct vnet_queue *q);
 int vnet_check(struct vnet_queue *q);
 int vnet_cancel(struct vnet_queue *q, unsigned int cookie);
+unsigned int vnet_byte_limit(struct vnet_queue *q, unsigned int *inflight);
 int vnet_watchdog(struct vnet_queue *q, unsigned long long now, unsigned long long timeout);
 
 /* The multi-queue device (vnet.c). */

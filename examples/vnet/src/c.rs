@@ -104,6 +104,8 @@ unsafe extern "C" {
     pub fn vnet_cancel(q: *mut raw::vnet_queue, cookie: c_uint) -> c_int;
     /// C: `vnet_watchdog`.
     pub fn vnet_watchdog(q: *mut raw::vnet_queue, now: u64, timeout: u64) -> c_int;
+    /// C: `vnet_byte_limit`.
+    pub fn vnet_byte_limit(q: *mut raw::vnet_queue, inflight: *mut c_uint) -> c_uint;
     /// C: `vnet_check`.
     pub fn vnet_check(q: *mut raw::vnet_queue) -> c_int;
 

@@ -5,7 +5,7 @@ use core::ffi::{c_int, c_void};
 
 use inv::Errno;
 
-use crate::tx::{Guard, device, put_desc, ring, slot, slot_holds_buf, vnet_refill};
+use crate::tx::{Guard, bql_adjust, device, put_desc, ring, slot, slot_holds_buf, vnet_refill};
 use crate::{
     Completion, VNET_DEV_F_BROKEN, VNET_DRV_F_NO_INTERRUPT, VNET_MAX_SEGS, VNET_USED_F_ERROR,
     VRING_DESC_F_INUSE, VRING_DESC_F_NEXT, VnetQueue, VnetQueueVq, to_vnet_queue,
@@ -88,6 +88,7 @@ pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
     g.stats_mut().polls += 1;
     let size = q.size();
     let mut n = 0;
+    let mut completed = 0u32;
     while n < budget {
         let last_used = g.last_used();
         let r = ring(&mut g);
@@ -138,8 +139,14 @@ pub fn vnet_poll(q: &VnetQueue, out: &mut [Completion]) -> usize {
             len: sent,
             status,
         };
+        let inflight = g.inflight_bytes();
+        g.set_inflight_bytes(inflight - sent);
+        completed += sent;
         g.set_last_used(last_used.wrapping_add(1));
         n += 1;
+    }
+    if n > 0 {
+        bql_adjust(&mut g, completed);
     }
     if n < budget {
         // Done: interrupts again, unless the device finished more meanwhile (then the poll

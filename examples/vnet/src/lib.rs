@@ -41,8 +41,8 @@ pub use dev::{
     vnet_dev_get_stats, vnet_dev_poll, vnet_dev_queue,
 };
 pub use queue::{
-    vnet_cancel, vnet_check, vnet_get_stats, vnet_is_broken, vnet_num_free, vnet_pending_len,
-    vnet_queue_create, vnet_queue_get, vnet_queue_reset, vnet_watchdog,
+    vnet_byte_limit, vnet_cancel, vnet_check, vnet_get_stats, vnet_is_broken, vnet_num_free,
+    vnet_pending_len, vnet_queue_create, vnet_queue_get, vnet_queue_reset, vnet_watchdog,
 };
 pub use tx::{
     Sent, vnet_add_buf, vnet_default_kick, vnet_kick, vnet_refill, vnet_set_ops, vnet_xmit,
@@ -71,6 +71,12 @@ pub const VNET_DEV_F_BROKEN: u32 = 1;
 /// `VNET_DRV_F_NO_INTERRUPT`: `ctl[0].flags` when the driver is polling and wants no
 /// interrupts.
 pub const VNET_DRV_F_NO_INTERRUPT: u32 = 1;
+/// `VNET_BQL_INIT`: the byte queue limit a queue starts with.
+pub const VNET_BQL_INIT: u32 = 1024;
+/// `VNET_BQL_MIN`: the smallest byte queue limit.
+pub const VNET_BQL_MIN: u32 = 256;
+/// `VNET_BQL_MAX`: the largest byte queue limit.
+pub const VNET_BQL_MAX: u32 = 16384;
 /// The end of the free list.
 const VNET_NO_DESC: u16 = 0xffff;
 

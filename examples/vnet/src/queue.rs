@@ -9,8 +9,8 @@ use inv::{DmaBuf, DmaDirection, Errno, Gfp};
 
 use crate::tx::{Guard, device, free_request, ring, slot, slot_holds_buf};
 use crate::{
-    RingIdx, VNET_HDR_LEN, VNET_NO_DESC, VNET_RING_SIZE, VRING_DESC_F_INUSE, VnetQueue,
-    VnetQueueRef, VnetRing, VnetSlot, raw,
+    RingIdx, VNET_BQL_INIT, VNET_HDR_LEN, VNET_NO_DESC, VNET_RING_SIZE, VRING_DESC_F_INUSE,
+    VnetQueue, VnetQueueRef, VnetRing, VnetSlot, raw,
 };
 
 fn size_valid(size: u32) -> bool {
@@ -241,6 +241,7 @@ pub fn vnet_queue_create(
     g.set_num_free(size);
     g.set_last_used(0);
     g.set_avail_idx(0);
+    g.set_byte_limit(VNET_BQL_INIT);
     drop(g);
     // SAFETY: the reference `kref_init` made is handed to the caller.
     Some(unsafe { VnetQueueRef::from_raw(NonNull::from(queue)) })
@@ -343,6 +344,7 @@ pub fn vnet_queue_reset(q: &VnetQueue) -> u32 {
     g.set_last_used(0);
     g.set_avail_idx(0);
     g.set_napi_scheduled(0);
+    g.set_inflight_bytes(0);
     g.stats_mut().tx_dropped += u64::from(dropped);
     q.set_broken(0);
     dropped
@@ -402,6 +404,12 @@ pub fn vnet_num_free(q: &VnetQueue) -> u32 {
 /// `vnet_pending_len`.
 pub fn vnet_pending_len(q: &VnetQueue) -> u32 {
     q.lock_irqsave().pending_len()
+}
+
+/// `vnet_byte_limit`: the byte queue limit, and the bytes the device holds now.
+pub fn vnet_byte_limit(q: &VnetQueue) -> (u32, u32) {
+    let g = q.lock_irqsave();
+    (g.byte_limit(), g.inflight_bytes())
 }
 
 /// `vnet_is_broken`.

@@ -7,9 +7,9 @@ use core::ptr::NonNull;
 use inv::{CpuOwned, DeviceOwned, DmaBuf, DmaDirection, Errno, Gfp, RcuReadGuard};
 
 use crate::{
-    VNET_MAX_PENDING, VNET_MAX_PKT, VNET_MAX_SEGS, VNET_NO_DESC, VNET_SEG_LEN, VRING_DESC_F_INUSE,
-    VRING_DESC_F_NEXT, VnetQueue, VnetQueueLockIrqsaveGuard, VnetQueueVq, VnetRing, VnetSlot, raw,
-    to_vnet_queue,
+    VNET_BQL_MAX, VNET_BQL_MIN, VNET_MAX_PENDING, VNET_MAX_PKT, VNET_MAX_SEGS, VNET_NO_DESC,
+    VNET_SEG_LEN, VRING_DESC_F_INUSE, VRING_DESC_F_NEXT, VnetQueue, VnetQueueLockIrqsaveGuard,
+    VnetQueueVq, VnetRing, VnetSlot, raw, to_vnet_queue,
 };
 
 /// The queue's lock held: what `q->lock` guards.
@@ -131,6 +131,9 @@ fn add_chain(g: &mut Guard<'_>, segs: Vec<DmaBuf<DeviceOwned>>, cookie: u32) -> 
     let n = segs.len();
     let clock = g.clock();
     let ids: Vec<u16> = (0..n).map(|_| get_desc(g)).collect();
+    let bytes: u32 = segs.iter().map(|seg| seg.len() as u32).sum();
+    let inflight = g.inflight_bytes();
+    g.set_inflight_bytes(inflight + bytes);
     for (i, seg) in segs.into_iter().enumerate() {
         let last = i + 1 == n;
         let (bus, len) = (seg.dma_addr(), seg.len() as u32);
@@ -176,6 +179,30 @@ fn copy_packet(data: &[u8]) -> Result<DmaBuf<CpuOwned>, Errno> {
     let mut buf = DmaBuf::alloc(data.len(), Gfp::ATOMIC)?;
     buf.as_mut_slice().copy_from_slice(data);
     Ok(buf)
+}
+
+/// Whether the byte queue limit lets a packet of `len` bytes go to the device now
+/// (`vnet_bql_room`): always when the device holds nothing, so that a packet larger than the
+/// limit still goes.
+fn bql_room(g: &Guard<'_>, len: usize) -> bool {
+    g.inflight_bytes() == 0 || g.inflight_bytes() as usize + len <= g.byte_limit() as usize
+}
+
+/// Adapts the byte limit after the poll loop took `completed` bytes back (`vnet_bql_adjust`):
+/// doubles it when the device ran dry while packets waited, shrinks it by a quarter when
+/// traffic used less than half of it.
+pub(crate) fn bql_adjust(g: &mut Guard<'_>, completed: u32) {
+    let pending = g.pending().next().is_some();
+    let (limit, inflight) = (g.byte_limit(), g.inflight_bytes());
+    if pending && inflight == 0 {
+        g.set_byte_limit(if limit > VNET_BQL_MAX / 2 {
+            VNET_BQL_MAX
+        } else {
+            limit * 2
+        });
+    } else if !pending && inflight + completed < limit / 2 {
+        g.set_byte_limit((limit - limit / 4).max(VNET_BQL_MIN));
+    }
 }
 
 fn len_valid(len: usize) -> bool {
@@ -228,7 +255,8 @@ pub fn vnet_xmit(q: &VnetQueue, data: &[u8], cookie: u32) -> Result<Sent, Errno>
     }
 
     let mut g = q.lock_irqsave();
-    if g.num_free() >= nsegs(data.len()) && g.pending().next().is_none() {
+    if g.num_free() >= nsegs(data.len()) && g.pending().next().is_none() && bql_room(&g, data.len())
+    {
         let segs = match map_packet(q, data) {
             Ok(segs) => segs,
             Err(e) => {
@@ -318,7 +346,7 @@ pub fn vnet_refill(g: &mut Guard<'_>) {
                 (*req).cookie,
             )
         };
-        if g.num_free() < nsegs(data.len()) {
+        if g.num_free() < nsegs(data.len()) || !bql_room(g, data.len()) {
             break;
         }
         let Ok(segs) = map_packet(q, data) else {

@@ -264,7 +264,7 @@ fn bad_lengths_and_failed_mappings_are_refused_without_a_trace() {
     let ops = [
         Op::AddBuf(0, 0),
         Op::Xmit(2049, 0),
-        Op::AddBuf(1024, 9),
+        Op::AddBuf(512, 9),
         Op::MapFailXmit(64, 1),
         Op::Run(4),
         Op::Poll(4),
@@ -384,6 +384,23 @@ fn a_pending_packet_can_be_cancelled_and_a_stuck_device_times_out() {
     assert!(log[8].1.broken);
     assert_eq!(log[8].1.stats[7], 1);
     assert_eq!(ret(&log, 9), EIO);
+}
+
+#[test]
+fn the_byte_queue_limit_holds_packets_back_and_grows_when_it_starves_the_device() {
+    let mut ops: Vec<Op> = (0..8).map(|i| Op::Xmit(200, i)).collect();
+    ops.push(Op::Run(16));
+    ops.push(Op::Poll(16)); // five back; the device ran dry with three waiting: limit doubles
+    ops.push(Op::Run(16));
+    ops.push(Op::Poll(16)); // three back, nothing waits, little traffic: the limit shrinks
+    let log = same(16, &ops, "bql");
+    assert_eq!(log[4].1.bql, (1024, 1000));
+    assert_eq!(ret(&log, 5), 1, "1200 bytes would pass the limit");
+    assert_eq!(log[7].1.pending_len, 3);
+    assert_eq!(done(&log, 9).len(), 5);
+    assert_eq!(log[9].1.bql, (2048, 600), "doubled, and the three refilled");
+    assert_eq!(done(&log, 11).len(), 3);
+    assert_eq!(log[11].1.bql, (1536, 0));
 }
 
 #[test]

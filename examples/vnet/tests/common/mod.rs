@@ -161,6 +161,8 @@ pub struct State {
     pub kicks: u32,
     pub stats: [u64; 8],
     pub check: i32,
+    /// The byte queue limit and the bytes the device holds.
+    pub bql: (u32, u32),
 }
 
 impl Driver {
@@ -313,6 +315,15 @@ impl Driver {
                 stats.timeouts,
             ],
             check,
+            bql: match self.lang {
+                // SAFETY: a live queue; `inflight` is valid for writes.
+                Lang::C => unsafe {
+                    let mut inflight = 0;
+                    let limit = c::vnet_byte_limit(self.q, &mut inflight);
+                    (limit, inflight)
+                },
+                Lang::Rust => vnet_example::vnet_byte_limit(q),
+            },
         }
     }
 }

@@ -379,11 +379,13 @@ pub struct vnet_queue {
     pub napi_scheduled: ::core::ffi::c_uint,
     pub kicks: ::core::ffi::c_uint,
     pub clock: ::core::ffi::c_ulonglong,
+    pub inflight_bytes: ::core::ffi::c_uint,
+    pub byte_limit: ::core::ffi::c_uint,
     pub stats: vnet_stats,
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of vnet_queue"][::core::mem::size_of::<vnet_queue>() - 216usize];
+    ["Size of vnet_queue"][::core::mem::size_of::<vnet_queue>() - 224usize];
     ["Alignment of vnet_queue"][::core::mem::align_of::<vnet_queue>() - 8usize];
     [
         "Offset of field: vnet_queue::lock",
@@ -452,8 +454,14 @@ const _: () = {
         "Offset of field: vnet_queue::clock",
     ][::core::mem::offset_of!(vnet_queue, clock) - 144usize];
     [
+        "Offset of field: vnet_queue::inflight_bytes",
+    ][::core::mem::offset_of!(vnet_queue, inflight_bytes) - 152usize];
+    [
+        "Offset of field: vnet_queue::byte_limit",
+    ][::core::mem::offset_of!(vnet_queue, byte_limit) - 156usize];
+    [
         "Offset of field: vnet_queue::stats",
-    ][::core::mem::offset_of!(vnet_queue, stats) - 152usize];
+    ][::core::mem::offset_of!(vnet_queue, stats) - 160usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]

@@ -357,6 +357,27 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
     pub fn set_clock(&mut self, v: ::core::ffi::c_ulonglong) {
         unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).clock).write(v) }
     }
+    /// Reads `inflight_bytes`, guarded by this lock (`vnet.inv:10`).
+    pub fn inflight_bytes(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.0.owner().as_raw()).inflight_bytes }
+    }
+    /// Writes `inflight_bytes`, guarded by this lock (`vnet.inv:10`).
+    pub fn set_inflight_bytes(&mut self, v: ::core::ffi::c_uint) {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).inflight_bytes)
+                .write(v)
+        }
+    }
+    /// Reads `byte_limit`, guarded by this lock (`vnet.inv:10`).
+    pub fn byte_limit(&self) -> ::core::ffi::c_uint {
+        unsafe { (*self.0.owner().as_raw()).byte_limit }
+    }
+    /// Writes `byte_limit`, guarded by this lock (`vnet.inv:10`).
+    pub fn set_byte_limit(&mut self, v: ::core::ffi::c_uint) {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).byte_limit).write(v)
+        }
+    }
     /// Publishes `new` as `ops` (`rcu_assign_pointer`, `vnet.inv:17`) and gives back the object it replaced, which readers may still use: free it only through the `Retired`.
     pub fn replace_ops(
         &mut self,
