@@ -900,6 +900,45 @@ void vnet_get_stats(struct vnet_queue *q, struct vnet_stats *out)
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
+/* Appends one formatted line at *at, as snprintf does (see vnet_append). */
+static void vnet_show_line(char *buf, size_t len, size_t *at, const char *fmt, unsigned int a,
+			   unsigned int b, unsigned int c, unsigned int d, unsigned int e)
+{
+	int n = snprintf(*at < len ? buf + *at : NULL, *at < len ? len - *at : 0, fmt, a, b, c, d,
+			 e);
+
+	*at += n > 0 ? (size_t)n : 0;
+}
+
+/* The queue's state as text, for a debugfs file: the indices and counts, then one line per
+ * descriptor the device holds (in ring order), with its chain link and the packet's cookie
+ * on the head. Written into buf as snprintf does; returns the whole length. */
+int vnet_debugfs_show(struct vnet_queue *q, char *buf, size_t len)
+{
+	unsigned long flags;
+	size_t at = 0;
+	unsigned int i;
+
+	if (len)
+		buf[0] = '\0';
+	spin_lock_irqsave(&q->lock, flags);
+	vnet_show_line(buf, len, &at, "queue %u: size %u free %u head %u last_used %u\n",
+		       q->index, q->size, q->num_free, q->free_head, q->last_used);
+	vnet_show_line(buf, len, &at, "avail %u pending %u inflight %u limit %u broken %u\n",
+		       q->avail_idx, q->pending_len, q->inflight_bytes, q->byte_limit,
+		       (unsigned int)READ_ONCE(q->broken));
+	for (i = 0; i < q->size; i++) {
+		struct vring_desc d = q->ring->desc[i];
+
+		if (!(d.flags & VRING_DESC_F_INUSE))
+			continue;
+		vnet_show_line(buf, len, &at, "desc %u: len %u flags 0x%x next %u cookie %u\n", i,
+			       d.len, d.flags, d.next, q->slots[i].cookie);
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return (int)at;
+}
+
 /* Checks the queue's bookkeeping against itself: the free list has num_free descriptors, none
  * of them in use; every descriptor in use has a slot holding a buffer of its length; the
  * pending list has pending_len entries. 0 if all holds, else -EIO. */

@@ -183,6 +183,7 @@ int vnet_is_broken(struct vnet_queue *q);
 void vnet_get_stats(struct vnet_queue *q, struct vnet_stats *out);
 int vnet_queue_reset(struct vnet_queue *q);
 int vnet_check(struct vnet_queue *q);
+int vnet_debugfs_show(struct vnet_queue *q, char *buf, size_t len);
 int vnet_cancel(struct vnet_queue *q, unsigned int cookie);
 unsigned int vnet_byte_limit(struct vnet_queue *q, unsigned int *inflight);
 int vnet_watchdog(struct vnet_queue *q, unsigned long long now, unsigned long long timeout);

@@ -106,6 +106,8 @@ unsafe extern "C" {
     pub fn vnet_watchdog(q: *mut raw::vnet_queue, now: u64, timeout: u64) -> c_int;
     /// C: `vnet_byte_limit`.
     pub fn vnet_byte_limit(q: *mut raw::vnet_queue, inflight: *mut c_uint) -> c_uint;
+    /// C: `vnet_debugfs_show`.
+    pub fn vnet_debugfs_show(q: *mut raw::vnet_queue, buf: *mut u8, len: usize) -> c_int;
     /// C: `vnet_check`.
     pub fn vnet_check(q: *mut raw::vnet_queue) -> c_int;
 

@@ -41,8 +41,9 @@ pub use dev::{
     vnet_dev_get_stats, vnet_dev_poll, vnet_dev_queue,
 };
 pub use queue::{
-    vnet_byte_limit, vnet_cancel, vnet_check, vnet_get_stats, vnet_is_broken, vnet_num_free,
-    vnet_pending_len, vnet_queue_create, vnet_queue_get, vnet_queue_reset, vnet_watchdog,
+    vnet_byte_limit, vnet_cancel, vnet_check, vnet_debugfs_show, vnet_get_stats, vnet_is_broken,
+    vnet_num_free, vnet_pending_len, vnet_queue_create, vnet_queue_get, vnet_queue_reset,
+    vnet_watchdog,
 };
 pub use tx::{
     Sent, vnet_add_buf, vnet_default_kick, vnet_kick, vnet_refill, vnet_set_ops, vnet_xmit,

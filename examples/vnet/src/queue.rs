@@ -422,6 +422,53 @@ pub fn vnet_get_stats(q: &VnetQueue) -> raw::vnet_stats {
     *q.lock_irqsave().stats()
 }
 
+/// `vnet_debugfs_show`: the queue's state as text, for a debugfs file: the indices and
+/// counts, then one line per descriptor the device holds (in ring order), with its chain link
+/// and the packet's cookie on the head. Written into `buf` as `snprintf` does (what fits,
+/// NUL-terminated when `buf` is not empty); returns the whole length.
+pub fn vnet_debugfs_show(q: &VnetQueue, buf: &mut [u8]) -> usize {
+    use core::fmt::Write as _;
+    let mut text = String::new();
+    let mut g = q.lock_irqsave();
+    let _ = writeln!(
+        text,
+        "queue {}: size {} free {} head {} last_used {}",
+        q.index(),
+        q.size(),
+        g.num_free(),
+        g.free_head().get(),
+        g.last_used()
+    );
+    let _ = writeln!(
+        text,
+        "avail {} pending {} inflight {} limit {} broken {}",
+        g.avail_idx(),
+        g.pending_len(),
+        g.inflight_bytes(),
+        g.byte_limit(),
+        q.broken() as u32
+    );
+    for i in 0..q.size() as u16 {
+        let d = ring(&mut g).desc().expect("ring").read(usize::from(i));
+        if d.flags & VRING_DESC_F_INUSE == 0 {
+            continue;
+        }
+        let cookie = slot(&mut g, i).cookie();
+        let _ = writeln!(
+            text,
+            "desc {i}: len {} flags 0x{:x} next {} cookie {cookie}",
+            d.len, d.flags, d.next
+        );
+    }
+    drop(g);
+    if let Some(room) = buf.len().checked_sub(1) {
+        let n = text.len().min(room);
+        buf[..n].copy_from_slice(&text.as_bytes()[..n]);
+        buf[n] = 0;
+    }
+    text.len()
+}
+
 /// `vnet_check`: the queue's bookkeeping agrees with itself: the free list has `num_free`
 /// descriptors, none in use; every descriptor in use has a slot holding a buffer of its
 /// length and address; the pending list has `pending_len` entries. `EIO` if not.

@@ -43,6 +43,8 @@ enum Op {
     Cancel(u32),
     /// The watchdog, this many ticks later, with this timeout.
     Watchdog(u64, u64),
+    /// The debugfs text, into a buffer of this size.
+    Show(usize),
 }
 
 /// What one step showed.
@@ -50,6 +52,7 @@ enum Op {
 enum Seen {
     Ret(i32),
     Done(Vec<Completion>),
+    Text(usize, Vec<u8>),
 }
 
 /// Runs `ops` on a fresh queue of `size` made by `lang`; what every step showed and the state
@@ -99,6 +102,10 @@ fn step(side: &Side, op: &Op, cookie: u32, now: u64) -> Seen {
         }
         Op::Cancel(back) => Seen::Ret(side.cancel(cookie.wrapping_sub(back))),
         Op::Watchdog(_, timeout) => Seen::Ret(side.watchdog(now, timeout)),
+        Op::Show(cap) => {
+            let (n, buf) = side.show(cap);
+            Seen::Text(n, buf)
+        }
     }
 }
 
@@ -134,6 +141,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Irq),
         1 => (1u32..=6).prop_map(Op::Cancel),
         1 => (0u64..=5, 1u64..=8).prop_map(|(l, t)| Op::Watchdog(l, t)),
+        1 => prop_oneof![Just(0usize), Just(1), Just(40), Just(4096)].prop_map(Op::Show),
     ]
 }
 
@@ -401,6 +409,32 @@ fn the_byte_queue_limit_holds_packets_back_and_grows_when_it_starves_the_device(
     assert_eq!(log[9].1.bql, (2048, 600), "doubled, and the three refilled");
     assert_eq!(done(&log, 11).len(), 3);
     assert_eq!(log[11].1.bql, (1536, 0));
+}
+
+#[test]
+fn the_debugfs_text_shows_the_descriptors_the_device_holds() {
+    let ops = [
+        Op::AddBuf(10, 1),
+        Op::AddBuf(130, 2),
+        Op::Show(4096),
+        Op::Show(30),
+    ];
+    let log = same(4, &ops, "show");
+    let Seen::Text(n, full) = &log[2].0 else {
+        panic!("not a text")
+    };
+    assert_eq!(
+        std::str::from_utf8(&full[..*n]).unwrap(),
+        "queue 0: size 4 free 1 head 3 last_used 0\n\
+         avail 2 pending 0 inflight 140 limit 1024 broken 0\n\
+         desc 0: len 10 flags 0x8000 next 65535 cookie 1\n\
+         desc 1: len 128 flags 0x8001 next 2 cookie 2\n\
+         desc 2: len 2 flags 0x8000 next 65535 cookie 0\n"
+    );
+    let Seen::Text(m, cut) = &log[3].0 else {
+        panic!("not a text")
+    };
+    assert_eq!((m, &cut[..29], cut[29]), (n, &full[..29], 0));
 }
 
 #[test]

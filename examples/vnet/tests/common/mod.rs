@@ -239,6 +239,17 @@ impl Driver {
         })
     }
 
+    /// The debugfs text into a buffer of `cap` bytes first filled with 0xee: (length, buffer).
+    pub fn show(&self, cap: usize) -> (usize, Vec<u8>) {
+        let mut buf = vec![0xeeu8; cap];
+        let n = match self.lang {
+            // SAFETY: a live queue; `buf` is valid for `cap` bytes.
+            Lang::C => unsafe { c::vnet_debugfs_show(self.q, buf.as_mut_ptr(), cap) as usize },
+            Lang::Rust => vnet_example::vnet_debugfs_show(self.queue(), &mut buf),
+        };
+        (n, buf)
+    }
+
     pub fn kick(&self) -> i32 {
         match self.lang {
             // SAFETY: a live queue.
