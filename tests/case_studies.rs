@@ -89,5 +89,5 @@ fn chardev() {
 #[test]
 fn vnet() {
     // One seeded bug per rule the vnet translation could break (examples/vnet/seeded).
-    assert!(case_study("vnet") >= 9);
+    assert!(case_study("vnet") >= 10);
 }

@@ -203,6 +203,53 @@ impl<'a, 'i> Walker<'a, 'i> {
         }
     }
 
+    /// `(*q).ops = new`: an RCU pointer published by a plain store. Readers may see the new
+    /// pointer before the object's initialisation; `rcu_assign_pointer` (the wrapper's
+    /// `replace_*`) orders the two. A null store (`RCU_INIT_POINTER(p, NULL)`) publishes
+    /// nothing, so it is fine.
+    pub fn rcu_store(&mut self, left: &Expr, right: &Expr) {
+        let Expr::Field(f) = strip_parens(left) else {
+            return;
+        };
+        if is_null_ptr(right) {
+            return;
+        }
+        let Member::Named(ident) = &f.member else {
+            return;
+        };
+        let Some(base) = self.ty_of(&f.base) else {
+            return;
+        };
+        if !base.is_raw_shared() {
+            return;
+        }
+        let field = c_field_name(&ident.to_string()).to_owned();
+        let index = self.index;
+        let Some(roles) = index
+            .structs
+            .get(base.strukt)
+            .and_then(|s| s.fields.get(&field))
+        else {
+            return;
+        };
+        let s = base.strukt;
+        for role in roles {
+            if let FieldRole::Rcu { span, .. } = role {
+                self.report(
+                    Rule::RcuDeref,
+                    span::of_field(f),
+                    format!(
+                        "RCU pointer `{s}.{field}` is published by a plain store; use \
+                         `rcu_assign_pointer` (the wrapper's `replace_{field}`), which orders the \
+                         object's initialisation before the pointer"
+                    ),
+                    "plain store to an RCU pointer",
+                    Some(*span),
+                );
+            }
+        }
+    }
+
     /// `(*q).pending.next`: walking a spec'd list by hand.
     fn list_link_access(&mut self, f: &ExprField) {
         let Expr::Field(inner) = strip_parens(&f.base) else {
@@ -336,6 +383,25 @@ pub(crate) fn type_name(e: &Expr) -> Option<String> {
 }
 
 /// The expression inside any parentheses.
+/// Whether `e` is a null pointer: `null()`/`null_mut()` by any path, or `0 as _`.
+fn is_null_ptr(e: &Expr) -> bool {
+    match strip_parens(e) {
+        Expr::Call(c) => match strip_parens(&c.func) {
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "null" || s.ident == "null_mut"),
+            _ => false,
+        },
+        Expr::Cast(c) => matches!(
+            strip_parens(&c.expr),
+            Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) if i.base10_digits() == "0"
+        ),
+        _ => false,
+    }
+}
+
 pub(crate) fn strip_parens(e: &Expr) -> &Expr {
     match e {
         Expr::Paren(p) => strip_parens(&p.expr),

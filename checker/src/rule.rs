@@ -64,7 +64,7 @@ rules! {
     RawLock = "raw-lock", Error,
         "A raw lock or unlock call on a lock the spec names, instead of the wrapper's guard.";
     RcuDeref = "rcu-deref", Error,
-        "An `rcu` pointer read through a raw pointer outside an RCU read section and without its update lock.";
+        "An `rcu` pointer read through a raw pointer outside an RCU read section and without its update lock, or published by a plain store instead of `rcu_assign_pointer`.";
     RcuFree = "rcu-free", Error,
         "An RCU pointer's old value freed without waiting for a grace period.";
     DmaBypass = "dma-bypass", Error,

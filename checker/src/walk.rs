@@ -478,6 +478,7 @@ impl<'ast, 'a, 'i> Visit<'ast> for Walker<'a, 'i> {
                 self.with_use(usage, |w| w.visit_expr(&f.base));
             }
             Expr::Assign(a) => {
+                self.rcu_store(&a.left, &a.right);
                 self.with_use(Use::Write, |w| w.visit_expr(&a.left));
                 self.with_use(Use::Read, |w| w.visit_expr(&a.right));
             }

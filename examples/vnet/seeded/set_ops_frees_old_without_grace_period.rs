@@ -11,7 +11,7 @@ pub fn replace_ops(q: *mut raw::vnet_queue, new: *mut raw::vnet_ops) {
     // SAFETY: q is live and its lock is held (vnet_refill requires it).
     unsafe {
         let old = (*q).ops;
-        (*q).ops = new;
+        inv::rcu::assign_pointer((&raw mut (*q).ops).cast(), new);
         inv::sys::kfree(old.cast()); //~ rcu-free
     }
 }
