@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The guard type of global lock `l`: `RtnlGuard`.
-fn guard_name(l: &ir::Lock) -> proc_macro2::Ident {
+pub fn guard_name(l: &ir::Lock) -> proc_macro2::Ident {
     quote::format_ident!("{}Guard", type_name(&l.name))
 }
 

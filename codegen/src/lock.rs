@@ -92,6 +92,24 @@ fn holdings(kind: LockKind, mode: LockMode) -> (TokenStream, Vec<(String, TokenS
     }
 }
 
+/// The method that takes `l` of `s` exclusively (the spec's variant; the write side of an
+/// rwlock, rw_semaphore or seqlock), and the guard type it returns.
+pub fn exclusive_method(s: &ir::Struct, l: &ir::Lock) -> (syn::Ident, syn::Ident) {
+    let (_, ways) = holdings(l.kind, l.mode);
+    let suffix = ways
+        .iter()
+        .find(|(_, _, exclusive)| *exclusive)
+        .map(|(suffix, _, _)| suffix.clone())
+        .unwrap_or_default();
+    let method = ident(&format!("{}{suffix}", l.name));
+    let guard = format_ident!(
+        "{}{}Guard",
+        type_name(&s.name),
+        type_name(&format!("{}{suffix}", l.name))
+    );
+    (method, guard)
+}
+
 /// Replaces the `OWNER` and `TAG` placeholders in a guard type.
 fn instantiate(template: &TokenStream, owner: &TokenStream, tag: &TokenStream) -> TokenStream {
     template
