@@ -462,3 +462,34 @@ fn headers_passes_clang_flags_and_reports_clang_errors() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["constants"]["FOUND_IT"], 7);
 }
+
+#[test]
+fn graph_prints_locks_and_ownership_as_dot_that_graphviz_reads() {
+    let out = invc(&["graph", "examples/chardev/chardev.inv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!("graph_chardev", text(&out.stdout));
+    for spec in ["examples/chardev/chardev.inv", "examples/vnet/vnet.inv"] {
+        let out = invc(&["graph", spec]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let mut dot = std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("Graphviz's `dot` runs (Debian: apt-get install graphviz)");
+        use std::io::Write;
+        dot.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+        let rendered = dot.wait_with_output().unwrap();
+        assert!(
+            rendered.status.success() && text(&rendered.stderr).is_empty(),
+            "{spec}: dot says {}",
+            text(&rendered.stderr)
+        );
+        assert!(text(&rendered.stdout).contains("<svg"));
+    }
+    let bad = temp_spec("graph-bad.inv", "struct s { guarded_by(nope) x; }\n");
+    let out = invc(&["graph", "--no-headers", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
