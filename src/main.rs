@@ -92,6 +92,18 @@ enum Command {
         #[command(flatten)]
         headers: HeaderOptions,
     },
+    /// Print a Markdown brief of a spec for whoever translates the C code it describes.
+    ///
+    /// For each struct member, function, lock order edge, macro and ops table: the rule, and
+    /// the item of the crate `invc gen` writes that keeps it (by the names gen gives them).
+    /// Exits 1 when the spec has errors.
+    Explain {
+        /// The `.inv` file.
+        #[arg(value_name = "FILE.inv")]
+        file: PathBuf,
+        #[command(flatten)]
+        headers: HeaderOptions,
+    },
     /// Print a spec's locks and ownership as a Graphviz DOT digraph.
     ///
     /// A cluster per struct holds its locks and the fields with a rule; edges show which lock
@@ -197,6 +209,7 @@ fn main() -> ExitCode {
         } => check_spec(&files, format, &headers, &mut out),
         Command::Ir { file, headers } => ir(&file, &headers, &mut out),
         Command::Graph { file, headers } => graph(&file, &headers, &mut out),
+        Command::Explain { file, headers } => explain(&file, &headers, &mut out),
         Command::Headers { file, clang } => headers(&file, &clang, &mut out),
         Command::Gen(args) => gen_cmd::run(&args, &mut out),
         Command::Check(args) => check_cmd::run(&args, &mut out),
@@ -366,20 +379,35 @@ fn ir(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitC
     }
 }
 
-fn graph(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
+/// Checks a spec and prints what `render` makes of it and its file name.
+fn render(
+    path: &PathBuf,
+    headers: &HeaderOptions,
+    out: &mut Output,
+    what: &str,
+    render: impl FnOnce(&invc_spec_lang::ir::Spec, &str) -> String,
+) -> Result<ExitCode, Fatal> {
     let mut sources = SourceMap::new();
     let file = read(&mut sources, path)?;
     let checked = check_one(&mut sources, file, path, headers)?;
     out.diagnostics(&sources, &checked.diagnostics);
     let Some(spec) = checked.spec else {
-        out.error("no graph: the spec has errors");
+        out.error(&format!("no {what}: the spec has errors"));
         return Ok(ExitCode::from(1));
     };
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    print_text(&graph_cmd::dot(&spec, &name))
+    print_text(&render(&spec, &name))
+}
+
+fn graph(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
+    render(path, headers, out, "graph", graph_cmd::dot)
+}
+
+fn explain(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
+    render(path, headers, out, "brief", invc_codegen::explain::brief)
 }
 
 fn headers(path: &PathBuf, clang: &ClangOptions, out: &mut Output) -> Result<ExitCode, Fatal> {

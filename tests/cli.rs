@@ -493,3 +493,33 @@ fn graph_prints_locks_and_ownership_as_dot_that_graphviz_reads() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn explain_prints_a_translators_brief_naming_the_generated_items() {
+    let out = invc(&["explain", "examples/vnet/vnet.inv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let brief = text(&out.stdout);
+    insta::assert_snapshot!("explain_vnet", brief);
+    // Every generated item the brief names exists in the committed crate.
+    let wrappers = std::fs::read_to_string("examples/vnet/vnet-inv/src/wrappers.rs").unwrap();
+    for item in [
+        "fn lock_irqsave(",
+        "VnetQueueLockIrqsaveGuard",
+        "fn set_num_free(",
+        "fn replace_ops(",
+        "fn store_buf(",
+        "fn take_buf(",
+        "fn from_vq(",
+        "fn push_pending(",
+        "fn get_ref(",
+        "vnet_dev_ops_table",
+    ] {
+        assert!(wrappers.contains(item), "{item}");
+        let name = item.trim_start_matches("fn ").trim_end_matches('(');
+        assert!(brief.contains(name), "{name}");
+    }
+    let bad = temp_spec("explain-bad.inv", "struct s { guarded_by(nope) x; }\n");
+    let out = invc(&["explain", "--no-headers", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}

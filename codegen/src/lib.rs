@@ -16,6 +16,7 @@
 
 mod collections;
 mod dma;
+pub mod explain;
 mod expr;
 mod global;
 mod lock;

@@ -92,6 +92,22 @@ fn holdings(kind: LockKind, mode: LockMode) -> (TokenStream, Vec<(String, TokenS
     }
 }
 
+/// Every method taking `l` of `s` (one per way of holding it), with its guard type and
+/// whether that guard holds the lock exclusively.
+pub fn methods(s: &ir::Struct, l: &ir::Lock) -> Vec<(syn::Ident, syn::Ident, bool)> {
+    let (_, ways) = holdings(l.kind, l.mode);
+    ways.iter()
+        .map(|(suffix, _, exclusive)| {
+            let guard = format_ident!(
+                "{}{}Guard",
+                type_name(&s.name),
+                type_name(&format!("{}{suffix}", l.name))
+            );
+            (ident(&format!("{}{suffix}", l.name)), guard, *exclusive)
+        })
+        .collect()
+}
+
 /// The method that takes `l` of `s` exclusively (the spec's variant; the write side of an
 /// rwlock, rw_semaphore or seqlock), and the guard type it returns.
 pub fn exclusive_method(s: &ir::Struct, l: &ir::Lock) -> (syn::Ident, syn::Ident) {
