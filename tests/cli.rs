@@ -1,22 +1,11 @@
 //! End-to-end: the `invc` binary on real files, as a user or CI runs it. Exit codes, which
 //! stream gets what, and the output itself (snapshot-tested).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn invc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        // Cached header models go to the build folder, not the user's cache.
-        .env(
-            "INVC_CACHE_DIR",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/invc-cache"),
-        )
-        .output()
-        .expect("failed to run invc")
-}
+use common::invc;
+use std::path::Path;
+use std::process::Command;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{generate_and_test, invc, scratch, write};
+use common::{generate_and_test, generation_fails};
 
 const HEADER: &str = r#"/* A network device list, for the global-lock test. */
 #include <linux/mutex.h>
@@ -100,22 +100,10 @@ fn global_locks_that_are_c_variables_guard_their_fields_across_threads() {
 
 #[test]
 fn a_global_lock_the_headers_do_not_declare_is_a_diagnostic() {
-    let dir = scratch("global-locks", "missing");
-    write(&dir, "x.h", "struct x { int a; };\n");
-    write(&dir, "x.inv", "header \"x.h\";\nlock nowhere: mutex;\n");
-    let spec = dir.join("x.inv");
-    let out = invc(&[
-        "gen",
-        spec.to_str().unwrap(),
-        "-o",
-        dir.join("out").to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("error[E0047]"), "{stderr}");
-    assert!(
-        stderr.contains("must be a C variable of that name"),
-        "{stderr}"
+    generation_fails(
+        "global-locks",
+        "struct x { int a; };\n",
+        "header \"x.h\";\nlock nowhere: mutex;\n",
+        "must be a C variable of that name",
     );
-    assert!(!dir.join("out").exists());
 }

@@ -40,12 +40,7 @@ pub fn generate(l: &ir::Lock, cx: &StructContext<'_>) -> Result<TokenStream, Uns
     let guard = guard_name(l);
     let (acquire, release) = (ident(acquire), ident(release));
     let at = cx.at.at(l.span);
-    let docs: Vec<String> = match l.docs.is_empty() {
-        true => Vec::new(),
-        false => std::iter::once(String::new())
-            .chain(l.docs.iter().map(|d| format!(" {}", d.trim())))
-            .collect(),
-    };
+    let docs = lock_docs(l);
     let fn_doc = format!(
         " Takes the global lock `{}` (`{at}`) by calling `{acquire}()`; the guard calls \
          `{release}()` when dropped.",
@@ -93,15 +88,7 @@ pub fn accessors(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, 
         let Some(l) = cx.spec.locks.iter().find(|l| l.name == lock.lock) else {
             continue;
         };
-        let Some(access) = cx.raw.field(&s.name, &f.name) else {
-            return Err(Unsupported {
-                span: f.span,
-                message: format!(
-                    "bindgen emitted no field `{}` in `struct {}`",
-                    f.name, s.name
-                ),
-            });
-        };
+        let access = cx.field(s, &f.name, f.span)?;
         if !is_scalar(access) {
             return Err(Unsupported {
                 span: f.span,
@@ -186,12 +173,7 @@ fn variable(l: &ir::Lock, cx: &StructContext<'_>) -> Result<TokenStream, Unsuppo
     let name = ident(&l.name);
     let guard = guard_name(l);
     let at = cx.at.at(l.span);
-    let docs: Vec<String> = match l.docs.is_empty() {
-        true => Vec::new(),
-        false => std::iter::once(String::new())
-            .chain(l.docs.iter().map(|d| format!(" {}", d.trim())))
-            .collect(),
-    };
+    let docs = lock_docs(l);
     let fn_doc = format!(
         " Takes the global lock `{}`, the C variable of that name (`{at}`); the guard releases \
          it when dropped.",
@@ -253,4 +235,14 @@ fn variable(l: &ir::Lock, cx: &StructContext<'_>) -> Result<TokenStream, Unsuppo
             _held: #runtime_guard,
         }
     })
+}
+
+/// The spec's `///` lines of a global lock, after an empty line, for the function taking it.
+fn lock_docs(l: &ir::Lock) -> Vec<String> {
+    match l.docs.is_empty() {
+        true => Vec::new(),
+        false => std::iter::once(String::new())
+            .chain(l.docs.iter().map(|d| format!(" {}", d.trim())))
+            .collect(),
+    }
 }

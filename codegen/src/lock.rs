@@ -342,13 +342,7 @@ fn seq_reader(
     let at = cx.at.at(l.span);
     let mut getters = Vec::new();
     for f in fields {
-        let access = cx.raw.field(&s.name, &f.name).ok_or_else(|| Unsupported {
-            span: f.span,
-            message: format!(
-                "bindgen emitted no field `{}` in `struct {}`",
-                f.name, s.name
-            ),
-        })?;
+        let access = cx.field(s, &f.name, f.span)?;
         // Aggregates and bitfields cannot be copied out in one volatile read; they have no
         // reader getter (the writer's guard reaches them).
         let Some(place) = place_ptr(&quote!(self.0.owner().as_raw()), access)
@@ -442,13 +436,7 @@ fn guarded_accessors(
     exclusive: bool,
     cx: &StructContext<'_>,
 ) -> Result<TokenStream, Unsupported> {
-    let access = cx.raw.field(&s.name, &f.name).ok_or_else(|| Unsupported {
-        span: f.span,
-        message: format!(
-            "bindgen emitted no field `{}` in `struct {}`",
-            f.name, s.name
-        ),
-    })?;
+    let access = cx.field(s, &f.name, f.span)?;
     let ptr = quote!(self.0.owner().as_raw());
     let getter = ident(&f.name);
     let at = cx.at.at(f.span);

@@ -78,10 +78,7 @@ pub fn generate(m: &ir::Macro, cx: &StructContext<'_>) -> Result<TokenStream, Un
             let wrapper = type_name(&s.name);
             let param = ident(&place[0]);
             let getter = ident(&f.name);
-            let access = cx
-                .raw
-                .field(&s.name, &f.name)
-                .ok_or_else(|| unsupported(format!("bindgen emitted no field `{}`", f.name)))?;
+            let access = cx.field(s, &f.name, m.span)?;
             let value = crate::strukt::value_type(access, Some(f)).ty;
             let rule_ok = matches!(
                 (&f.access, write),

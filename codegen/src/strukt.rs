@@ -146,6 +146,20 @@ pub struct StructContext<'a> {
 }
 
 impl StructContext<'_> {
+    /// How bindgen lets Rust reach field `name` of `struct s`, or the error to report at
+    /// `span` when it emitted no such field.
+    pub fn field(
+        &self,
+        s: &ir::Struct,
+        name: &str,
+        span: invc_spec_lang::Span,
+    ) -> Result<&FieldAccess, Unsupported> {
+        self.raw.field(&s.name, name).ok_or_else(|| Unsupported {
+            span,
+            message: format!("bindgen emitted no field `{name}` in `struct {}`", s.name),
+        })
+    }
+
     /// A compile-time assertion that a C field has the layout of the runtime's type for it.
     ///
     /// Only the host backend has one: there the runtime's types are the shim's own layouts,
@@ -231,15 +245,7 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
     }
     // A field the spec names but bindgen did not emit would leave a rule unenforced.
     for f in &s.fields {
-        if cx.raw.field(&s.name, &f.name).is_none() {
-            return Err(Unsupported {
-                span: f.span,
-                message: format!(
-                    "bindgen emitted no field `{}` in `struct {}`",
-                    f.name, s.name
-                ),
-            });
-        }
+        cx.field(s, &f.name, f.span)?;
     }
 
     for l in &s.locks {
