@@ -3,6 +3,7 @@
 //! 2 usage or I/O failure). Diagnostics go to stderr; only requested output goes to stdout.
 
 mod check_cmd;
+mod fmt_cmd;
 mod gen_cmd;
 mod graph_cmd;
 
@@ -92,6 +93,13 @@ enum Command {
         #[command(flatten)]
         headers: HeaderOptions,
     },
+    /// Lay `.inv` files out the one way, in place (only whitespace changes).
+    ///
+    /// One item or member per line, four spaces per brace level, single spaces between words
+    /// and around operators; every token and comment is kept, in order, which is verified
+    /// before a file is written (atomically). A file with syntax errors is left alone (exit
+    /// 1). With --check nothing is written: the files that would change are listed, exit 1.
+    Fmt(fmt_cmd::FmtArgs),
     /// Print a Markdown brief of a spec for whoever translates the C code it describes.
     ///
     /// For each struct member, function, lock order edge, macro and ops table: the rule, and
@@ -210,6 +218,7 @@ fn main() -> ExitCode {
         Command::Ir { file, headers } => ir(&file, &headers, &mut out),
         Command::Graph { file, headers } => graph(&file, &headers, &mut out),
         Command::Explain { file, headers } => explain(&file, &headers, &mut out),
+        Command::Fmt(args) => fmt_cmd::run(&args, &mut out),
         Command::Headers { file, clang } => headers(&file, &clang, &mut out),
         Command::Gen(args) => gen_cmd::run(&args, &mut out),
         Command::Check(args) => check_cmd::run(&args, &mut out),

@@ -512,3 +512,44 @@ fn explain_prints_a_translators_brief_naming_the_generated_items() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn fmt_lays_specs_out_in_place_and_check_lists_what_it_would_change() {
+    // The repository's own specs are in the layout.
+    let mut specs: Vec<String> = Vec::new();
+    for dir in std::fs::read_dir("examples").unwrap() {
+        for entry in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "inv") {
+                specs.push(path.to_str().unwrap().to_owned());
+            }
+        }
+    }
+    specs.sort();
+    assert!(specs.len() >= 3, "{specs:?}");
+    let mut args = vec!["fmt", "--check"];
+    args.extend(specs.iter().map(String::as_str));
+    let out = invc(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let messy = temp_spec("fmt-messy.inv", "struct s{readonly a;lockless b ;}// end\n");
+    let path = messy.to_str().unwrap();
+    let out = invc(&["fmt", "--check", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("fmt-messy.inv: not formatted"));
+    let out = invc(&["fmt", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&messy).unwrap(),
+        "struct s {\n    readonly a;\n    lockless b;\n} // end\n"
+    );
+    assert_eq!(invc(&["fmt", "--check", path]).status.code(), Some(0));
+
+    let broken_text = "struct s { readonly ; }\n";
+    let broken = temp_spec("fmt-broken.inv", broken_text);
+    let out = invc(&["fmt", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("fix its syntax errors first"));
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), broken_text);
+    assert_eq!(invc(&["fmt", "missing.inv"]).status.code(), Some(2));
+}
