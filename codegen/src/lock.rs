@@ -474,6 +474,7 @@ fn guarded_accessors(
         set_params: exclusive.then(|| quote!(&mut self)),
         get_docs: vec![quote!(#[doc = #get_doc])],
         set_doc,
+        unsafety: TokenStream::new(),
     };
     Ok(scalar_accessors(scalar, access, Some(f)))
 }

@@ -491,6 +491,9 @@ pub struct ScalarAccess<'a> {
     pub get_docs: Vec<TokenStream>,
     /// The setter's doc line.
     pub set_doc: String,
+    /// `unsafe` when the caller must promise what the parameters cannot show (and the docs
+    /// then say what, in a `# Safety` section); empty otherwise.
+    pub unsafety: TokenStream,
 }
 
 /// The getter and, with `set_params`, the setter of a scalar field: plain reads and writes
@@ -505,10 +508,10 @@ pub fn scalar_accessors(
     let vt = value_type(access, f);
     let ty = vt.ty;
     let body = returned(vt.from_raw, quote!(unsafe { #read }));
-    let (get_docs, get_params) = (a.get_docs, a.get_params);
+    let (get_docs, get_params, unsafety) = (a.get_docs, a.get_params, a.unsafety);
     let mut out = quote! {
         #(#get_docs)*
-        pub fn #getter(#get_params) -> #ty {
+        pub #unsafety fn #getter(#get_params) -> #ty {
             #body
         }
     };
@@ -520,7 +523,7 @@ pub fn scalar_accessors(
         out.extend(quote! {
             #[doc = #set_doc]
             #pointer_arg
-            pub fn #setter(#set_params, v: #ty) {
+            pub #unsafety fn #setter(#set_params, v: #ty) {
                 unsafe { #write }
             }
         });
@@ -548,6 +551,7 @@ fn plain_accessors(
             cx,
         ),
         set_doc: format!(" Writes `{name}`; needs the object to itself ([`Self::from_raw_mut`])."),
+        unsafety: TokenStream::new(),
     };
     scalar_accessors(scalar, access, f)
 }
@@ -573,6 +577,7 @@ fn readonly_getter(
             cx,
         ),
         set_doc: String::new(),
+        unsafety: TokenStream::new(),
     };
     scalar_accessors(scalar, access, Some(f))
 }
