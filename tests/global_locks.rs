@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{generate_and_test, invc, scratch, write};
+use common::{generate_and_test, generation_fails};
 
 const HEADER: &str = r#"/* A network device list, for the global-lock test. */
 #include <linux/mutex.h>
@@ -15,9 +15,14 @@ const HEADER: &str = r#"/* A network device list, for the global-lock test. */
 extern struct mutex rtnl_mutex;
 extern spinlock_t dev_base_lock;
 
+struct netns {
+	spinlock_t lock;
+};
+
 struct netdev {
 	unsigned int mtu;
 	unsigned long tx_packets;
+	int ifindex;
 	int up;
 };
 "#;
@@ -29,15 +34,21 @@ lock rtnl_mutex: mutex;
 /// Taken from the transmit path (a softirq) too.
 lock dev_base_lock: spinlock bh;
 
+struct netns {
+    lock lock: spinlock;
+}
+
 struct netdev {
     guarded_by(rtnl_mutex) mtu;
     guarded_by(dev_base_lock) tx_packets;
+    /// Numbered by the namespace the device is in, under that namespace's lock.
+    guarded_by(netns.lock) ifindex;
 }
 "#;
 
 const USER_TEST: &str = r#"//! The generated global locks at run time.
 
-use netdev_inv::{Netdev, dev_base_lock, raw, rtnl_mutex};
+use netdev_inv::{Netdev, Netns, dev_base_lock, raw, rtnl_mutex};
 
 /// The C variables the spec's global locks are, defined here as a C file would.
 #[allow(non_upper_case_globals)]
@@ -75,6 +86,19 @@ fn threads_contending_through_global_locks_lose_no_update() {
 }
 
 #[test]
+fn a_field_guarded_by_another_structs_lock_takes_that_guard() {
+    // SAFETY: all-zero bytes are valid for both structs (an unlocked shim spinlock).
+    let (mut ns, mut raw): (raw::netns, raw::netdev) = unsafe { std::mem::zeroed() };
+    // SAFETY: both outlive their wrappers, which alone touch them from here on.
+    let (ns, dev) = unsafe { (Netns::from_raw(&mut ns), Netdev::from_raw(&mut raw)) };
+    let mut held = ns.lock();
+    // SAFETY: `dev` belongs to the namespace `ns`, whose lock `held` holds.
+    unsafe { dev.set_ifindex(&mut held, 3) };
+    // SAFETY: as above.
+    assert_eq!(unsafe { dev.ifindex(&held) }, 3);
+}
+
+#[test]
 fn the_bh_variant_enables_bottom_halves_again_on_release() {
     // While the guard is held, the shim would abort a softirq on this thread (bottom halves
     // are off); once it is dropped, one runs.
@@ -95,27 +119,21 @@ fn global_locks_that_are_c_variables_guard_their_fields_across_threads() {
         wrappers.contains("pub fn dev_base_lock() -> DevBaseLockGuard"),
         "{wrappers}"
     );
-    assert!(stdout.contains("2 passed"), "{stdout}");
+    assert!(
+        wrappers.contains(
+            "pub unsafe fn set_ifindex(\n        &self,\n        _held: &mut NetnsLockGuard<'_>,"
+        ),
+        "{wrappers}"
+    );
+    assert!(stdout.contains("3 passed"), "{stdout}");
 }
 
 #[test]
 fn a_global_lock_the_headers_do_not_declare_is_a_diagnostic() {
-    let dir = scratch("global-locks", "missing");
-    write(&dir, "x.h", "struct x { int a; };\n");
-    write(&dir, "x.inv", "header \"x.h\";\nlock nowhere: mutex;\n");
-    let spec = dir.join("x.inv");
-    let out = invc(&[
-        "gen",
-        spec.to_str().unwrap(),
-        "-o",
-        dir.join("out").to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("error[E0047]"), "{stderr}");
-    assert!(
-        stderr.contains("must be a C variable of that name"),
-        "{stderr}"
+    generation_fails(
+        "global-locks",
+        "struct x { int a; };\n",
+        "header \"x.h\";\nlock nowhere: mutex;\n",
+        "must be a C variable of that name",
     );
-    assert!(!dir.join("out").exists());
 }

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The guard type of global lock `l`: `RtnlGuard`.
-fn guard_name(l: &ir::Lock) -> proc_macro2::Ident {
+pub fn guard_name(l: &ir::Lock) -> proc_macro2::Ident {
     quote::format_ident!("{}Guard", type_name(&l.name))
 }
 
@@ -40,12 +40,7 @@ pub fn generate(l: &ir::Lock, cx: &StructContext<'_>) -> Result<TokenStream, Uns
     let guard = guard_name(l);
     let (acquire, release) = (ident(acquire), ident(release));
     let at = cx.at.at(l.span);
-    let docs: Vec<String> = match l.docs.is_empty() {
-        true => Vec::new(),
-        false => std::iter::once(String::new())
-            .chain(l.docs.iter().map(|d| format!(" {}", d.trim())))
-            .collect(),
-    };
+    let docs = lock_docs(l);
     let fn_doc = format!(
         " Takes the global lock `{}` (`{at}`) by calling `{acquire}()`; the guard calls \
          `{release}()` when dropped.",
@@ -80,43 +75,73 @@ pub fn generate(l: &ir::Lock, cx: &StructContext<'_>) -> Result<TokenStream, Uns
     })
 }
 
-/// Accessors of the fields of `s` guarded by global locks, which take the lock's guard.
+/// Accessors of the fields of `s` guarded by a lock that is not its own: a global lock, or
+/// another struct's. They take the lock's guard as proof it is held. A global lock has one
+/// instance, so its guard is proof enough; a guard of another struct's lock proves that *a*
+/// `struct S`'s lock is held, not that it is the one guarding this object, which only the
+/// caller knows, so those accessors are `unsafe fn`s that say so.
 pub fn accessors(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, Unsupported> {
     let mut out = TokenStream::new();
     for f in &s.fields {
         let Access::Guarded { lock } = &f.access else {
             continue;
         };
-        if !matches!(lock.owner, LockOwner::Global) {
-            continue;
-        }
-        let Some(l) = cx.spec.locks.iter().find(|l| l.name == lock.lock) else {
-            continue;
+        let (guard, what, unsafety, safety) = match &lock.owner {
+            LockOwner::Global => {
+                let Some(l) = cx.spec.locks.iter().find(|l| l.name == lock.lock) else {
+                    continue;
+                };
+                let guard = guard_name(l);
+                (
+                    quote!(#guard),
+                    format!("the global lock `{}`", l.name),
+                    quote!(),
+                    None,
+                )
+            }
+            LockOwner::Struct { name } if *name != s.name => {
+                let Some(other) = cx.spec.structs.iter().find(|o| o.name == *name) else {
+                    continue;
+                };
+                let Some(l) = other.locks.iter().find(|l| l.name == lock.lock) else {
+                    continue;
+                };
+                let (_, guard) = crate::lock::exclusive_method(other, l);
+                let safety = format!(
+                    " `_held` holds the `{}` of the `struct {name}` whose lock guards this \
+                     object's `{}`, as the C code pairs them.",
+                    l.name, f.name
+                );
+                (
+                    quote!(#guard<'_>),
+                    format!("`{name}.{}`", l.name),
+                    quote!(unsafe),
+                    Some(safety),
+                )
+            }
+            _ => continue,
         };
-        let Some(access) = cx.raw.field(&s.name, &f.name) else {
-            return Err(Unsupported {
-                span: f.span,
-                message: format!(
-                    "bindgen emitted no field `{}` in `struct {}`",
-                    f.name, s.name
-                ),
-            });
-        };
+        let access = cx.field(s, &f.name, f.span)?;
         if !is_scalar(access) {
             return Err(Unsupported {
                 span: f.span,
                 message: format!(
-                    "a field guarded by a global lock must be a scalar to be generated: `{}`",
+                    "a field guarded by a lock of another object must be a scalar to be \
+                     generated: `{}`",
                     f.name
                 ),
             });
         }
-        let guard = guard_name(l);
         let at = cx.at.at(f.span);
-        let get_doc = format!(
-            " Reads `{}`, guarded by the global lock `{}` (`{at}`).",
-            f.name, l.name
-        );
+        let safety_docs: Vec<String> = match &safety {
+            None => Vec::new(),
+            Some(text) => vec![String::new(), " # Safety".to_owned(), text.clone()],
+        };
+        let get_doc = format!(" Reads `{}`, guarded by {what} (`{at}`).", f.name);
+        let mut set_doc = format!(" Writes `{}`, guarded by {what} (`{at}`).", f.name);
+        if let Some(text) = &safety {
+            set_doc.push_str(&format!("\n\n # Safety\n{text}"));
+        }
         // The guard proves the lock is held; `&mut` on it keeps this the only writer
         // through it.
         out.extend(scalar_accessors(
@@ -125,11 +150,12 @@ pub fn accessors(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, 
                 ptr: quote!(self.as_raw()),
                 get_params: quote!(&self, _held: &#guard),
                 set_params: Some(quote!(&self, _held: &mut #guard)),
-                get_docs: vec![quote!(#[doc = #get_doc])],
-                set_doc: format!(
-                    " Writes `{}`, guarded by the global lock `{}` (`{at}`).",
-                    f.name, l.name
-                ),
+                get_docs: std::iter::once(get_doc)
+                    .chain(safety_docs)
+                    .map(|d| quote!(#[doc = #d]))
+                    .collect(),
+                set_doc,
+                unsafety,
             },
             access,
             Some(f),
@@ -186,12 +212,7 @@ fn variable(l: &ir::Lock, cx: &StructContext<'_>) -> Result<TokenStream, Unsuppo
     let name = ident(&l.name);
     let guard = guard_name(l);
     let at = cx.at.at(l.span);
-    let docs: Vec<String> = match l.docs.is_empty() {
-        true => Vec::new(),
-        false => std::iter::once(String::new())
-            .chain(l.docs.iter().map(|d| format!(" {}", d.trim())))
-            .collect(),
-    };
+    let docs = lock_docs(l);
     let fn_doc = format!(
         " Takes the global lock `{}`, the C variable of that name (`{at}`); the guard releases \
          it when dropped.",
@@ -253,4 +274,14 @@ fn variable(l: &ir::Lock, cx: &StructContext<'_>) -> Result<TokenStream, Unsuppo
             _held: #runtime_guard,
         }
     })
+}
+
+/// The spec's `///` lines of a global lock, after an empty line, for the function taking it.
+fn lock_docs(l: &ir::Lock) -> Vec<String> {
+    match l.docs.is_empty() {
+        true => Vec::new(),
+        false => std::iter::once(String::new())
+            .chain(l.docs.iter().map(|d| format!(" {}", d.trim())))
+            .collect(),
+    }
 }

@@ -16,9 +16,11 @@
 
 mod collections;
 mod dma;
+pub mod explain;
 mod expr;
 mod global;
 mod lock;
+mod macros;
 mod names;
 mod newtype;
 mod ops;
@@ -164,7 +166,10 @@ pub fn generate(
     }
     items.push(dma::pod_impls(spec, options.backend, &at));
     for m in &spec.macros {
-        items.extend(container_of_macro(m));
+        match macros::generate(m, &cx) {
+            Ok(tokens) => items.push(tokens),
+            Err(u) => errors.push(unsupported(u)),
+        }
     }
     for o in &spec.ops {
         match ops::generate(o, &cx) {
@@ -306,38 +311,6 @@ pub fn generate(
     Ok(GeneratedCrate {
         name: package,
         files,
-    })
-}
-
-/// `macro M(x) = container_of(x, struct P, m)` over an `embeds` member: a safe function of
-/// that name, from the member's wrapper to the parent's. Other macro contracts (`READ_ONCE`
-/// and lock helpers) are served by the accessors and guards and get no function of their own.
-fn container_of_macro(m: &ir::Macro) -> Option<proc_macro2::TokenStream> {
-    let ir::MacroContract::ContainerOf {
-        parent,
-        member,
-        declared_embeds: true,
-        ..
-    } = &m.contract
-    else {
-        return None;
-    };
-    let name = names::ident(&m.name);
-    let parent_type = names::type_name(&parent.name);
-    let member_type = names::type_name_with(&parent.name, &names::type_name(member).to_string());
-    let from = names::joined(&["from", member]);
-    let param = names::ident(m.params.first().map_or("member", String::as_str));
-    let doc = format!(
-        " `{}`: the `struct {}` that contains `{member}` (C's `container_of`), safely.",
-        m.name, parent.name
-    );
-    let docs = m.docs.iter().map(|d| format!(" {}", d.trim()));
-    Some(quote! {
-        #[doc = #doc]
-        #(#[doc = #docs])*
-        pub fn #name(#param: &#member_type) -> &#parent_type {
-            #parent_type::#from(#param)
-        }
     })
 }
 

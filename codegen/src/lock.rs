@@ -92,6 +92,40 @@ fn holdings(kind: LockKind, mode: LockMode) -> (TokenStream, Vec<(String, TokenS
     }
 }
 
+/// Every method taking `l` of `s` (one per way of holding it), with its guard type and
+/// whether that guard holds the lock exclusively.
+pub fn methods(s: &ir::Struct, l: &ir::Lock) -> Vec<(syn::Ident, syn::Ident, bool)> {
+    let (_, ways) = holdings(l.kind, l.mode);
+    ways.iter()
+        .map(|(suffix, _, exclusive)| {
+            let guard = format_ident!(
+                "{}{}Guard",
+                type_name(&s.name),
+                type_name(&format!("{}{suffix}", l.name))
+            );
+            (ident(&format!("{}{suffix}", l.name)), guard, *exclusive)
+        })
+        .collect()
+}
+
+/// The method that takes `l` of `s` exclusively (the spec's variant; the write side of an
+/// rwlock, rw_semaphore or seqlock), and the guard type it returns.
+pub fn exclusive_method(s: &ir::Struct, l: &ir::Lock) -> (syn::Ident, syn::Ident) {
+    let (_, ways) = holdings(l.kind, l.mode);
+    let suffix = ways
+        .iter()
+        .find(|(_, _, exclusive)| *exclusive)
+        .map(|(suffix, _, _)| suffix.clone())
+        .unwrap_or_default();
+    let method = ident(&format!("{}{suffix}", l.name));
+    let guard = format_ident!(
+        "{}{}Guard",
+        type_name(&s.name),
+        type_name(&format!("{}{suffix}", l.name))
+    );
+    (method, guard)
+}
+
 /// Replaces the `OWNER` and `TAG` placeholders in a guard type.
 fn instantiate(template: &TokenStream, owner: &TokenStream, tag: &TokenStream) -> TokenStream {
     template
@@ -308,13 +342,7 @@ fn seq_reader(
     let at = cx.at.at(l.span);
     let mut getters = Vec::new();
     for f in fields {
-        let access = cx.raw.field(&s.name, &f.name).ok_or_else(|| Unsupported {
-            span: f.span,
-            message: format!(
-                "bindgen emitted no field `{}` in `struct {}`",
-                f.name, s.name
-            ),
-        })?;
+        let access = cx.field(s, &f.name, f.span)?;
         // Aggregates and bitfields cannot be copied out in one volatile read; they have no
         // reader getter (the writer's guard reaches them).
         let Some(place) = place_ptr(&quote!(self.0.owner().as_raw()), access)
@@ -408,13 +436,7 @@ fn guarded_accessors(
     exclusive: bool,
     cx: &StructContext<'_>,
 ) -> Result<TokenStream, Unsupported> {
-    let access = cx.raw.field(&s.name, &f.name).ok_or_else(|| Unsupported {
-        span: f.span,
-        message: format!(
-            "bindgen emitted no field `{}` in `struct {}`",
-            f.name, s.name
-        ),
-    })?;
+    let access = cx.field(s, &f.name, f.span)?;
     let ptr = quote!(self.0.owner().as_raw());
     let getter = ident(&f.name);
     let at = cx.at.at(f.span);
@@ -452,6 +474,7 @@ fn guarded_accessors(
         set_params: exclusive.then(|| quote!(&mut self)),
         get_docs: vec![quote!(#[doc = #get_doc])],
         set_doc,
+        unsafety: TokenStream::new(),
     };
     Ok(scalar_accessors(scalar, access, Some(f)))
 }

@@ -146,6 +146,20 @@ pub struct StructContext<'a> {
 }
 
 impl StructContext<'_> {
+    /// How bindgen lets Rust reach field `name` of `struct s`, or the error to report at
+    /// `span` when it emitted no such field.
+    pub fn field(
+        &self,
+        s: &ir::Struct,
+        name: &str,
+        span: invc_spec_lang::Span,
+    ) -> Result<&FieldAccess, Unsupported> {
+        self.raw.field(&s.name, name).ok_or_else(|| Unsupported {
+            span,
+            message: format!("bindgen emitted no field `{name}` in `struct {}`", s.name),
+        })
+    }
+
     /// A compile-time assertion that a C field has the layout of the runtime's type for it.
     ///
     /// Only the host backend has one: there the runtime's types are the shim's own layouts,
@@ -231,15 +245,7 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
     }
     // A field the spec names but bindgen did not emit would leave a rule unenforced.
     for f in &s.fields {
-        if cx.raw.field(&s.name, &f.name).is_none() {
-            return Err(Unsupported {
-                span: f.span,
-                message: format!(
-                    "bindgen emitted no field `{}` in `struct {}`",
-                    f.name, s.name
-                ),
-            });
-        }
+        cx.field(s, &f.name, f.span)?;
     }
 
     for l in &s.locks {
@@ -485,6 +491,9 @@ pub struct ScalarAccess<'a> {
     pub get_docs: Vec<TokenStream>,
     /// The setter's doc line.
     pub set_doc: String,
+    /// `unsafe` when the caller must promise what the parameters cannot show (and the docs
+    /// then say what, in a `# Safety` section); empty otherwise.
+    pub unsafety: TokenStream,
 }
 
 /// The getter and, with `set_params`, the setter of a scalar field: plain reads and writes
@@ -499,10 +508,10 @@ pub fn scalar_accessors(
     let vt = value_type(access, f);
     let ty = vt.ty;
     let body = returned(vt.from_raw, quote!(unsafe { #read }));
-    let (get_docs, get_params) = (a.get_docs, a.get_params);
+    let (get_docs, get_params, unsafety) = (a.get_docs, a.get_params, a.unsafety);
     let mut out = quote! {
         #(#get_docs)*
-        pub fn #getter(#get_params) -> #ty {
+        pub #unsafety fn #getter(#get_params) -> #ty {
             #body
         }
     };
@@ -514,7 +523,7 @@ pub fn scalar_accessors(
         out.extend(quote! {
             #[doc = #set_doc]
             #pointer_arg
-            pub fn #setter(#set_params, v: #ty) {
+            pub #unsafety fn #setter(#set_params, v: #ty) {
                 unsafe { #write }
             }
         });
@@ -542,6 +551,7 @@ fn plain_accessors(
             cx,
         ),
         set_doc: format!(" Writes `{name}`; needs the object to itself ([`Self::from_raw_mut`])."),
+        unsafety: TokenStream::new(),
     };
     scalar_accessors(scalar, access, f)
 }
@@ -567,6 +577,7 @@ fn readonly_getter(
             cx,
         ),
         set_doc: String::new(),
+        unsafety: TokenStream::new(),
     };
     scalar_accessors(scalar, access, Some(f))
 }

@@ -140,3 +140,24 @@ pub fn generate_and_test(
     );
     (wrappers, stdout)
 }
+
+/// Runs `invc gen` on a spec `NAME.inv` over a header `NAME.h` (both written to a fresh
+/// folder) that must fail to generate: asserts exit 1, error E0047 containing `message`, and
+/// that no output folder was made.
+pub fn generation_fails(group: &str, header: &str, spec: &str, message: &str) {
+    let dir = scratch(group, "fails");
+    write(&dir, "x.h", header);
+    write(&dir, "x.inv", spec);
+    let out_dir = dir.join("out");
+    let out = invc(&[
+        "gen",
+        dir.join("x.inv").to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[E0047]"), "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
+    assert!(!out_dir.exists());
+}
