@@ -96,15 +96,15 @@ impl VnetQueue {
         self.0.get()
     }
     fn check_unguarded_invariants(&self) {}
-    /// Reads `size`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:14`)
+    /// Reads `size`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:15`)
     pub fn size(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.as_raw()).size }
     }
-    /// Reads `index`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:14`)
+    /// Reads `index`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:15`)
     pub fn index(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.as_raw()).index }
     }
-    /// Reads `broken` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:15`)
+    /// Reads `broken` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:16`)
     pub fn broken(&self) -> ::core::ffi::c_int {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).broken).read_volatile() }
     }
@@ -112,11 +112,11 @@ impl VnetQueue {
     pub fn set_broken(&self, v: ::core::ffi::c_int) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).broken).write_volatile(v) }
     }
-    /// Reads `dev`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:14`)
+    /// Reads `dev`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:15`)
     pub fn dev(&self) -> *mut raw::device {
         unsafe { (*self.as_raw()).dev }
     }
-    /// Reads `kicks` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:15`)
+    /// Reads `kicks` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:16`)
     pub fn kicks(&self) -> ::core::ffi::c_uint {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).kicks).read_volatile() }
     }
@@ -130,7 +130,7 @@ impl VnetQueue {
     pub fn lock_irqsave(&self) -> VnetQueueLockIrqsaveGuard<'_> {
         VnetQueueLockIrqsaveGuard(::inv::LockGuard::lock(self))
     }
-    /// Reads `ops` inside an RCU read section (`vnet.inv:17`): the reference cannot outlive `rcu`, the section's guard, and is `None` when the pointer is null.
+    /// Reads `ops` inside an RCU read section (`vnet.inv:18`): the reference cannot outlive `rcu`, the section's guard, and is `None` when the pointer is null.
     pub fn ops<'g>(
         &'g self,
         rcu: &'g ::inv::RcuReadGuard,
@@ -144,7 +144,7 @@ impl VnetQueue {
             )
         }
     }
-    /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:19`); gives it back if those fields already hold one.
+    /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:20`); gives it back if those fields already hold one.
     pub fn store_buf(
         &mut self,
         buf: ::inv::DmaBuf<::inv::DeviceOwned>,
@@ -191,7 +191,7 @@ impl VnetQueue {
     pub fn get_ref(&self) -> VnetQueueRef {
         ::inv::KrefRef::new(self)
     }
-    /// The embedded `vq` (`vnet.inv:20`).
+    /// The embedded `vq` (`vnet.inv:21`).
     pub fn vq(&self) -> &VnetQueueVq {
         unsafe {
             &*::core::ptr::addr_of_mut!((* self.as_raw()).vq).cast::<VnetQueueVq>()
@@ -214,7 +214,7 @@ impl VnetQueue {
             ((((*self.as_raw()).num_free) as i128) <= (((*self.as_raw()).size) as i128))
         })
     }
-    /// Evaluates `pending_len <= VNET_MAX_PENDING` (`vnet.inv:12`).
+    /// Evaluates `pending_len <= VNET_MAX_PENDING` (`vnet.inv:13`).
     /// Called with the lock that guards these fields held.
     #[allow(unused_parens, clippy::double_parens)]
     fn invariant_1(&self) -> ::core::option::Option<bool> {
@@ -246,7 +246,7 @@ unsafe impl ::inv::HasLock<VnetQueueLockTag> for VnetQueue {
         );
         debug_assert!(
             self.invariant_1().unwrap_or(false),
-            "invariant `pending_len <= VNET_MAX_PENDING` (vnet.inv:12) violated"
+            "invariant `pending_len <= VNET_MAX_PENDING` (vnet.inv:13) violated"
         );
     }
 }
@@ -378,7 +378,7 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
             ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).byte_limit).write(v)
         }
     }
-    /// Publishes `new` as `ops` (`rcu_assign_pointer`, `vnet.inv:17`) and gives back the object it replaced, which readers may still use: free it only through the `Retired`.
+    /// Publishes `new` as `ops` (`rcu_assign_pointer`, `vnet.inv:18`) and gives back the object it replaced, which readers may still use: free it only through the `Retired`.
     pub fn replace_ops(
         &mut self,
         new: &'static raw::vnet_ops,
@@ -408,7 +408,7 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
             )
         }
     }
-    /// Walks `pending`: the `vnet_req`s linked through their `node` (`vnet.inv:21`), while this guard holds the list's lock.
+    /// Walks `pending`: the `vnet_req`s linked through their `node` (`vnet.inv:22`), while this guard holds the list's lock.
     pub fn pending(&self) -> ::inv::list::ListIter<'_, raw::vnet_req> {
         const {
             assert!(
@@ -457,7 +457,7 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
         }
     }
 }
-/// An owned reference to a `struct vnet_queue` (`vnet.inv:22`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `vnet_queue_release`.
+/// An owned reference to a `struct vnet_queue` (`vnet.inv:23`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `vnet_queue_release`.
 pub type VnetQueueRef = ::inv::KrefRef<VnetQueue>;
 const _: () = assert!(
     ::core::mem::size_of:: < raw::kref > () == ::core::mem::size_of:: < ::inv::sys::kref
@@ -473,7 +473,7 @@ unsafe impl ::inv::Refcounted for VnetQueue {
             .cast::<::inv::sys::kref>()
     }
 }
-/// The `virtqueue` embedded as `vq` in `struct vnet_queue` (`vnet.inv:20`): made only from its parent, so [`VnetQueue::from_vq`] can give the parent back.
+/// The `virtqueue` embedded as `vq` in `struct vnet_queue` (`vnet.inv:21`): made only from its parent, so [`VnetQueue::from_vq`] can give the parent back.
 #[repr(transparent)]
 pub struct VnetQueueVq(::core::cell::UnsafeCell<raw::virtqueue>);
 unsafe impl ::core::marker::Sync for VnetQueueVq {}
@@ -490,7 +490,7 @@ impl VnetQueueVq {
         self.0.get()
     }
 }
-/// The C `struct vnet_dev`, as `vnet.inv:25` says it is used.
+/// The C `struct vnet_dev`, as `vnet.inv:26` says it is used.
 #[repr(transparent)]
 pub struct VnetDev(::core::cell::UnsafeCell<raw::vnet_dev>);
 impl VnetDev {
@@ -526,15 +526,15 @@ impl VnetDev {
     pub fn set_queues(&mut self, v: *mut raw::vnet_queue) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).queues).write(v) }
     }
-    /// Reads `qs`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:26`)
+    /// Reads `qs`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:30`)
     pub fn qs(&self) -> *mut *mut raw::vnet_queue {
         unsafe { (*self.as_raw()).qs }
     }
-    /// Reads `nqueues`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:26`)
+    /// Reads `nqueues`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:30`)
     pub fn nqueues(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.as_raw()).nqueues }
     }
-    /// Reads `up` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:26`)
+    /// Reads `up` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:29`)
     pub fn up(&self) -> ::core::ffi::c_int {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).up).read_volatile() }
     }
@@ -542,7 +542,7 @@ impl VnetDev {
     pub fn set_up(&self, v: ::core::ffi::c_int) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).up).write_volatile(v) }
     }
-    /// Reads `next_poll` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:26`)
+    /// Reads `next_poll` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`vnet.inv:29`)
     pub fn next_poll(&self) -> ::core::ffi::c_uint {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).next_poll).read_volatile() }
     }
@@ -552,7 +552,7 @@ impl VnetDev {
             ::core::ptr::addr_of_mut!((* self.as_raw()).next_poll).write_volatile(v)
         }
     }
-    /// Takes `cfg_lock` (spinlock), as `vnet.inv:26` says it is taken; the guard releases it when dropped.
+    /// Takes `cfg_lock` (spinlock), as `vnet.inv:27` says it is taken; the guard releases it when dropped.
     pub fn cfg_lock(&self) -> VnetDevCfgLockGuard<'_> {
         VnetDevCfgLockGuard(::inv::LockGuard::lock(self))
     }
@@ -584,16 +584,16 @@ impl<'a> VnetDevCfgLockGuard<'a> {
     pub fn owner(&self) -> &'a VnetDev {
         self.0.owner()
     }
-    /// Reads `opens`, guarded by this lock (`vnet.inv:26`).
+    /// Reads `opens`, guarded by this lock (`vnet.inv:28`).
     pub fn opens(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.0.owner().as_raw()).opens }
     }
-    /// Writes `opens`, guarded by this lock (`vnet.inv:26`).
+    /// Writes `opens`, guarded by this lock (`vnet.inv:28`).
     pub fn set_opens(&mut self, v: ::core::ffi::c_uint) {
         unsafe { ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).opens).write(v) }
     }
 }
-/// The C `struct vnet_ring`, as `vnet.inv:45` says it is used.
+/// The C `struct vnet_ring`, as `vnet.inv:49` says it is used.
 ///
 /// The rings shared with the device. Reached only through `vnet_queue.ring`, under the
 /// queue's lock, so the CPU side has one writer at a time.
@@ -623,27 +623,27 @@ impl VnetRing {
         self.0.get()
     }
     fn check_unguarded_invariants(&self) {}
-    /// Reads `num`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    /// Reads `num`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:50`)
     pub fn num(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.as_raw()).num }
     }
-    /// Reads `desc_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    /// Reads `desc_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:50`)
     pub fn desc_dma(&self) -> raw::dma_addr_t {
         unsafe { (*self.as_raw()).desc_dma }
     }
-    /// Reads `avail_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    /// Reads `avail_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:50`)
     pub fn avail_dma(&self) -> raw::dma_addr_t {
         unsafe { (*self.as_raw()).avail_dma }
     }
-    /// Reads `used_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    /// Reads `used_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:50`)
     pub fn used_dma(&self) -> raw::dma_addr_t {
         unsafe { (*self.as_raw()).used_dma }
     }
-    /// Reads `ctl_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:46`)
+    /// Reads `ctl_dma`, which is `readonly`: set before the object is published, never written after, so there is no setter. (`vnet.inv:50`)
     pub fn ctl_dma(&self) -> raw::dma_addr_t {
         unsafe { (*self.as_raw()).ctl_dma }
     }
-    /// The coherent `desc` ring (`vnet.inv:47`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    /// The coherent `desc` ring (`vnet.inv:51`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
     pub fn desc(
         &mut self,
     ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_desc>> {
@@ -658,7 +658,7 @@ impl VnetRing {
     fn desc_len(&self) -> ::core::option::Option<i128> {
         ::core::option::Option::Some(unsafe { (((*self.as_raw()).num) as i128) })
     }
-    /// The coherent `avail` ring (`vnet.inv:48`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    /// The coherent `avail` ring (`vnet.inv:52`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
     pub fn avail(
         &mut self,
     ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_avail_elem>> {
@@ -673,7 +673,7 @@ impl VnetRing {
     fn avail_len(&self) -> ::core::option::Option<i128> {
         ::core::option::Option::Some(unsafe { (((*self.as_raw()).num) as i128) })
     }
-    /// The coherent `used` ring (`vnet.inv:49`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    /// The coherent `used` ring (`vnet.inv:53`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
     pub fn used(
         &mut self,
     ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_used_elem>> {
@@ -688,7 +688,7 @@ impl VnetRing {
     fn used_len(&self) -> ::core::option::Option<i128> {
         ::core::option::Option::Some(unsafe { (((*self.as_raw()).num) as i128) })
     }
-    /// The coherent `ctl` ring (`vnet.inv:50`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
+    /// The coherent `ctl` ring (`vnet.inv:54`): volatile reads and writes of whole elements only, since the device writes it too. `None` while the pointer is null or the count is negative.
     pub fn ctl(
         &mut self,
     ) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::vring_idx>> {
@@ -705,7 +705,7 @@ impl VnetRing {
 }
 unsafe impl ::core::marker::Sync for VnetRing {}
 unsafe impl ::core::marker::Send for VnetRing {}
-/// The C `struct vnet_slot`, as `vnet.inv:55` says it is used.
+/// The C `struct vnet_slot`, as `vnet.inv:59` says it is used.
 ///
 /// One descriptor's packet: the device owns `buf` from `vnet_add_buf` until the used ring
 /// gives the descriptor back. Reached only through `vnet_queue.slots`, under the lock.
@@ -751,7 +751,7 @@ impl VnetSlot {
     pub fn set_stamp(&mut self, v: ::core::ffi::c_ulonglong) {
         unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).stamp).write(v) }
     }
-    /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:56`); gives it back if those fields already hold one.
+    /// Hands a mapped buffer to the device through `buf`, `buf_dma` and `buf_len` (`vnet.inv:60`); gives it back if those fields already hold one.
     pub fn store_buf(
         &mut self,
         buf: ::inv::DmaBuf<::inv::DeviceOwned>,
@@ -805,11 +805,11 @@ unsafe impl ::inv::dma::Pod for raw::vring_used_elem {}
 pub fn to_vnet_queue(vq: &VnetQueueVq) -> &VnetQueue {
     VnetQueue::from_vq(vq)
 }
-/// The operations of `struct vnet_dev_ops` (`vnet.inv:31`): implement it, and [`vnet_dev_ops_table`] gives the C table that calls the implementation.
+/// The operations of `struct vnet_dev_ops` (`vnet.inv:35`): implement it, and [`vnet_dev_ops_table`] gives the C table that calls the implementation.
 pub trait VnetDevOps {
-    /// `open` of `struct vnet_dev_ops` (`vnet.inv:32`).
+    /// `open` of `struct vnet_dev_ops` (`vnet.inv:36`).
     fn open(dev: &VnetDev) -> ::core::result::Result<(), ::inv::Errno>;
-    /// `xmit` of `struct vnet_dev_ops` (`vnet.inv:33`).
+    /// `xmit` of `struct vnet_dev_ops` (`vnet.inv:37`).
     /// Called in softirq context: it must not sleep.
     ///
     /// # Safety
@@ -818,7 +818,7 @@ pub trait VnetDevOps {
         dev: &VnetDev,
         skb: *mut ::core::ffi::c_void,
     ) -> ::core::result::Result<(), ::inv::Errno>;
-    /// `stop` of `struct vnet_dev_ops` (`vnet.inv:34`).
+    /// `stop` of `struct vnet_dev_ops` (`vnet.inv:38`).
     fn stop(dev: &VnetDev);
 }
 /// The C `struct vnet_dev_ops` whose members call `T`'s functions.
