@@ -334,7 +334,7 @@ fn container_of_macro(m: &ir::Macro) -> Option<proc_macro2::TokenStream> {
     Some(quote! {
         #[doc = #doc]
         #(#[doc = #docs])*
-        pub fn #name(#param: &#member_type) -> &#parent_type {
+        pub fn #name(#param: #member_type<'_>) -> &#parent_type {
             #parent_type::#from(#param)
         }
     })
