@@ -16,16 +16,29 @@ use crate::sys;
 
 /// A type whose lifetime is counted by an embedded `struct kref`.
 ///
+/// The release function gets only the kref's address, goes back to the object from it
+/// (`container_of`) and frees the object, as C does. So the kref pointer must carry the
+/// provenance of the whole object: [`raw_kref`](Self::raw_kref) projects it from a pointer to
+/// the object (`&raw mut (*this).kref`), never from a reference to the kref field, whose
+/// provenance covers only the field.
+///
 /// # Safety
-/// [`raw_kref`](Self::raw_kref) returns the object's own kref, the same on every call;
+/// [`raw_kref`](Self::raw_kref) returns the object's own kref, derived from `this` as above;
 /// [`RELEASE`](Self::RELEASE) frees the object given that kref (usually through
 /// `container_of`) and nothing else; every reference to the object is counted in the kref.
+/// `Self` is interior mutable as a whole (an `UnsafeCell` around the C struct, as generated
+/// wrappers are): [`KrefRef::new`] counts a reference made from a `&Self`, and when it is the
+/// last one, the release function frees the object through a pointer derived from that shared
+/// reference, which is only allowed for memory inside an `UnsafeCell`.
 pub unsafe trait Refcounted {
     /// The release function the spec names: called once, when the count drops to zero.
     const RELEASE: unsafe extern "C" fn(*mut sys::kref);
 
-    /// The embedded kref.
-    fn raw_kref(&self) -> *mut sys::kref;
+    /// The embedded kref of the object at `this`, derived from `this` (see the trait).
+    ///
+    /// # Safety
+    /// `this` points to a live `Self`.
+    unsafe fn raw_kref(this: NonNull<Self>) -> *mut sys::kref;
 }
 
 /// One counted reference to a `T`: clone is `kref_get`, drop is `kref_put` with
@@ -43,10 +56,11 @@ unsafe impl<T: Refcounted + Send + Sync> Sync for KrefRef<T> {}
 impl<T: Refcounted> KrefRef<T> {
     /// Takes a new reference to `obj` (`kref_get`).
     pub fn new(obj: &T) -> Self {
+        let ptr = NonNull::from(obj);
         // SAFETY: `obj` is alive, so the caller's reference keeps the count above zero.
-        unsafe { sys::kref_get(obj.raw_kref()) };
+        unsafe { sys::kref_get(T::raw_kref(ptr)) };
         KrefRef {
-            ptr: NonNull::from(obj),
+            ptr,
             _owns: PhantomData,
         }
     }
@@ -71,7 +85,7 @@ impl<T: Refcounted> KrefRef<T> {
     /// The current count (`kref_read`); other threads may change it at any time.
     pub fn count(this: &Self) -> u32 {
         // SAFETY: the object is alive while `this` holds a reference.
-        unsafe { sys::kref_read(this.raw_kref()) }
+        unsafe { sys::kref_read(T::raw_kref(this.ptr)) }
     }
 }
 
@@ -86,16 +100,24 @@ impl<T: Refcounted> Deref for KrefRef<T> {
 
 impl<T: Refcounted> Clone for KrefRef<T> {
     fn clone(&self) -> Self {
-        KrefRef::new(self)
+        // The clone keeps this reference's pointer (not one made from `&T`), so that whichever
+        // reference is put last hands the release function the provenance the object came
+        // with.
+        // SAFETY: the object is alive while `self` holds a reference.
+        unsafe { sys::kref_get(T::raw_kref(self.ptr)) };
+        KrefRef {
+            ptr: self.ptr,
+            _owns: PhantomData,
+        }
     }
 }
 
 impl<T: Refcounted> Drop for KrefRef<T> {
     fn drop(&mut self) {
-        let kref = self.raw_kref();
-        // SAFETY: this reference is counted, and is put once; `RELEASE` frees the object only
-        // when the count reaches zero, after which nothing uses `self`.
-        unsafe { sys::kref_put(kref, T::RELEASE) };
+        // SAFETY: the object is alive while `self` holds a reference; this reference is
+        // counted, and is put once; `RELEASE` frees the object only when the count reaches
+        // zero, after which nothing uses `self`.
+        unsafe { sys::kref_put(T::raw_kref(self.ptr), T::RELEASE) };
     }
 }
 

@@ -49,7 +49,11 @@ impl<'g, E> Iterator for ListIter<'g, E> {
 /// # Safety
 /// `head` is an initialised list whose every link is the member at `link_offset` of a live
 /// `E`; `guard` holds the lock the spec names for this list, so the list and its entries stay
-/// valid and unchanged for `'g` (no writer changes them without that lock exclusively).
+/// valid and unchanged for `'g` (no writer changes them without that lock exclusively). The
+/// head and the links are shared mutable memory (C memory, or inside an `UnsafeCell`, reached
+/// through pointers that allow writes): the walk reads them atomically. Each link pointer in
+/// the list carries its entry's provenance, as a pointer projected from a pointer to the entry
+/// does, since the walk goes back from it to the entry.
 pub unsafe fn iter<'g, E, G: Guard + ?Sized>(
     head: *const list_head,
     link_offset: usize,

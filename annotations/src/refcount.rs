@@ -16,13 +16,21 @@ use crate::sys;
 
 /// A type whose lifetime is counted by an embedded `refcount_t`.
 ///
+/// As for [`Refcounted`](crate::Refcounted), the pointers come from a pointer to the whole
+/// object, never from a reference to the count field, because the last put frees the object.
+///
 /// # Safety
-/// [`raw_refcount`](Self::raw_refcount) returns the object's own count, the same on every
-/// call; [`release`](Self::release) frees the object and nothing else; every reference to the
-/// object is counted.
+/// [`raw_refcount`](Self::raw_refcount) returns the object's own count, derived from `this`;
+/// [`release`](Self::release) frees the object and nothing else; every reference to the
+/// object is counted. `Self` is interior mutable as a whole (an `UnsafeCell` around the C
+/// struct, as generated wrappers are), since the last put may free the object through a
+/// pointer made from a `&Self`.
 pub unsafe trait Counted {
-    /// The embedded count.
-    fn raw_refcount(&self) -> *mut sys::refcount_t;
+    /// The embedded count of the object at `this`, derived from `this`.
+    ///
+    /// # Safety
+    /// `this` points to a live `Self`.
+    unsafe fn raw_refcount(this: NonNull<Self>) -> *mut sys::refcount_t;
 
     /// Runs the spec's release function on the object whose count reached zero.
     ///
@@ -46,10 +54,11 @@ unsafe impl<T: Counted + Send + Sync> Sync for CountedRef<T> {}
 impl<T: Counted> CountedRef<T> {
     /// Takes a new reference to `obj` (`refcount_inc`).
     pub fn new(obj: &T) -> Self {
+        let ptr = NonNull::from(obj);
         // SAFETY: `obj` is alive, so the caller's reference keeps the count above zero.
-        unsafe { sys::refcount_inc(obj.raw_refcount()) };
+        unsafe { sys::refcount_inc(T::raw_refcount(ptr)) };
         CountedRef {
-            ptr: NonNull::from(obj),
+            ptr,
             _owns: PhantomData,
         }
     }
@@ -57,10 +66,11 @@ impl<T: Counted> CountedRef<T> {
     /// Takes a new reference unless the count already reached zero (`refcount_inc_not_zero`),
     /// as a lookup that may meet a dying object must.
     pub fn try_new(obj: &T) -> Option<Self> {
+        let ptr = NonNull::from(obj);
         // SAFETY: `obj` is borrowed, so its memory is valid even if its count is zero.
-        let got = unsafe { sys::refcount_inc_not_zero(obj.raw_refcount()) };
-        got.then(|| CountedRef {
-            ptr: NonNull::from(obj),
+        let got = unsafe { sys::refcount_inc_not_zero(T::raw_refcount(ptr)) };
+        got.then_some(CountedRef {
+            ptr,
             _owns: PhantomData,
         })
     }
@@ -85,7 +95,7 @@ impl<T: Counted> CountedRef<T> {
     /// The current count (`refcount_read`); other threads may change it at any time.
     pub fn count(this: &Self) -> u32 {
         // SAFETY: the object is alive while `this` holds a reference.
-        unsafe { sys::refcount_read(this.raw_refcount()) }
+        unsafe { sys::refcount_read(T::raw_refcount(this.ptr)) }
     }
 }
 
@@ -100,14 +110,21 @@ impl<T: Counted> Deref for CountedRef<T> {
 
 impl<T: Counted> Clone for CountedRef<T> {
     fn clone(&self) -> Self {
-        CountedRef::new(self)
+        // The clone keeps this reference's pointer, so whichever is put last frees the object
+        // with the provenance it came with.
+        // SAFETY: the object is alive while `self` holds a reference.
+        unsafe { sys::refcount_inc(T::raw_refcount(self.ptr)) };
+        CountedRef {
+            ptr: self.ptr,
+            _owns: PhantomData,
+        }
     }
 }
 
 impl<T: Counted> Drop for CountedRef<T> {
     fn drop(&mut self) {
-        // SAFETY: this reference is counted and is put once.
-        if unsafe { sys::refcount_dec_and_test(self.raw_refcount()) } {
+        // SAFETY: the object is alive; this reference is counted and is put once.
+        if unsafe { sys::refcount_dec_and_test(T::raw_refcount(self.ptr)) } {
             // SAFETY: the count just reached zero, so no other reference exists, and `self`
             // is not used after.
             unsafe { T::release(self.ptr) };

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::cell::UnsafeCell;
 use std::mem::{offset_of, size_of};
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
@@ -38,9 +39,10 @@ fn c_and_rust_agree_on_every_layout() {
     assert_eq!(c.item_node, offset_of!(Item, node));
 }
 
-/// Rust's view of a C bag: the owner its lock and refcount wrappers need.
+/// Rust's view of a C bag: the owner its lock and refcount wrappers need. Interior mutable as
+/// a whole, as C changes it behind shared references and `Refcounted` requires.
 #[repr(transparent)]
-struct BagRef(Bag);
+struct BagRef(UnsafeCell<Bag>);
 
 // SAFETY: the bag's fields are only touched under its lock, or atomically (kref).
 unsafe impl Sync for BagRef {}
@@ -51,15 +53,17 @@ unsafe impl Send for BagRef {}
 unsafe impl HasLock for BagRef {
     type Lock = spinlock_t;
     fn raw_lock(&self) -> *mut spinlock_t {
-        ptr::from_ref(&self.0.lock).cast_mut()
+        // SAFETY: a place projection through the bag's own pointer.
+        unsafe { ptr::addr_of_mut!((*self.raw()).lock) }
     }
 }
 
 // SAFETY: `ref_` is the bag's kref, and `c_bag_release` frees exactly the bag (and its items).
 unsafe impl Refcounted for BagRef {
     const RELEASE: unsafe extern "C" fn(*mut kref) = inv_ctest::c_bag_release;
-    fn raw_kref(&self) -> *mut kref {
-        ptr::from_ref(&self.0.ref_).cast_mut()
+    unsafe fn raw_kref(this: NonNull<Self>) -> *mut kref {
+        // SAFETY: `this` points to a live bag (the caller's contract); BagRef is transparent.
+        unsafe { ptr::addr_of_mut!((*this.as_ptr().cast::<Bag>()).ref_) }
     }
 }
 
@@ -70,18 +74,18 @@ fn new_bag(items: i32) -> KrefRef<BagRef> {
 }
 
 impl BagRef {
+    fn raw(&self) -> *mut Bag {
+        self.0.get()
+    }
+
     fn counter(guard: &SpinLockGuard<'_, BagRef>) -> i64 {
         // SAFETY: the guard holds the bag's lock, which guards `counter`.
-        unsafe { ptr::addr_of!(guard.owner().0.counter).read() }
+        unsafe { ptr::addr_of!((*guard.owner().raw()).counter).read() }
     }
 
     fn set_counter(guard: &mut SpinLockGuard<'_, BagRef>, value: i64) {
         // SAFETY: the guard holds the bag's lock exclusively.
-        unsafe {
-            ptr::addr_of!(guard.owner().0.counter)
-                .cast_mut()
-                .write(value)
-        }
+        unsafe { ptr::addr_of_mut!((*guard.owner().raw()).counter).write(value) }
     }
 }
 
@@ -91,7 +95,7 @@ fn c_takes_the_lock_and_a_reference_and_walks_the_list_rust_walks_it_too() {
     let bag = new_bag(6);
     // C: kref_get, spin_lock_irqsave, list_for_each_entry, unlock, kref_put.
     // SAFETY: a live bag (the KrefRef's reference).
-    let sum = unsafe { inv_ctest::c_bag_sum(ptr::from_ref(&bag.0).cast_mut()) };
+    let sum = unsafe { inv_ctest::c_bag_sum(bag.raw()) };
     assert_eq!(
         sum, 15,
         "C saw the items out of order, or without interrupts off"
@@ -102,7 +106,8 @@ fn c_takes_the_lock_and_a_reference_and_walks_the_list_rust_walks_it_too() {
     // Rust walks the list C built, under the same lock.
     let values: Vec<i32> = {
         let guard = SpinLockIrqSaveGuard::lock(&*bag);
-        let head = ptr::addr_of!(guard.owner().0.items);
+        // SAFETY: a place projection through the bag's own pointer.
+        let head = unsafe { ptr::addr_of!((*guard.owner().raw()).items) };
         // SAFETY: a list of C `struct item`s linked through `node`, guarded by the lock held.
         unsafe { list::iter::<Item, _>(head, offset_of!(Item, node), &guard) }
             .map(|item| item.value)
@@ -128,7 +133,7 @@ fn c_and_rust_threads_contend_on_one_lock_and_lose_no_increment() {
         workers.push(thread::spawn(move || {
             if language == "c" {
                 // SAFETY: a live bag (the KrefRef in the Arc).
-                unsafe { inv_ctest::c_bag_increment(ptr::from_ref(&bag.0).cast_mut(), ROUNDS) };
+                unsafe { inv_ctest::c_bag_increment(bag.raw(), ROUNDS) };
             } else {
                 for round in 0..ROUNDS {
                     let mut guard = SpinLockGuard::<_>::lock(&**bag);

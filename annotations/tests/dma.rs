@@ -75,7 +75,7 @@ fn dropping_a_device_owned_buffer_leaks_and_reports_it() {
         leak_reports()
             .iter()
             .any(|leak| leak.kind == INV_LEAK_DMA_DEVICE_OWNED
-                && leak.addr == cpu as usize
+                && leak.addr == cpu.addr()
                 && leak.size == 32)
     );
     assert!(dma_stats().leaked > leaked_before);

@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::cell::UnsafeCell;
 use std::mem::offset_of;
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
@@ -12,37 +13,60 @@ use common::{Shared, death_test, join};
 use inv::sys::{self, kref, list_head, spinlock_t};
 use inv::{KrefRef, Refcounted, SpinLockGuard, SpinLockIrqSaveGuard, list};
 
-/// A counted object; each test uses its own release counter.
+/// The fields of a counted object; each test uses its own release counter.
 #[repr(C)]
-struct Obj {
+struct ObjFields {
     kref: kref,
     value: u32,
     released: &'static AtomicUsize,
 }
 
+/// A counted object, interior mutable as a whole as `Refcounted` requires (like a generated
+/// wrapper): the last put frees it through whichever reference was counted last, which may
+/// have been made from a `&Obj`.
+#[repr(transparent)]
+struct Obj(UnsafeCell<ObjFields>);
+
+// SAFETY: after construction only the kref (atomic) changes.
+unsafe impl Sync for Obj {}
+// SAFETY: as above.
+unsafe impl Send for Obj {}
+
+impl Obj {
+    fn value(&self) -> u32 {
+        // SAFETY: `value` is not written after construction.
+        unsafe { (*self.0.get()).value }
+    }
+}
+
 unsafe extern "C" fn release_obj(kref: *mut kref) {
-    let obj: *mut Obj = inv::container_of_mut(kref, offset_of!(Obj, kref));
-    // SAFETY: the kref is the one of a boxed `Obj`, and its count just reached zero.
+    // As C does: from the kref back to the object, which the kref's provenance covers.
+    let obj: *mut ObjFields = inv::container_of_mut(kref, offset_of!(ObjFields, kref));
+    // SAFETY: the kref is the one of a boxed `Obj` (transparent over `ObjFields`), and its
+    // count just reached zero.
     let obj = unsafe { Box::from_raw(obj) };
     obj.released.fetch_add(1, Ordering::SeqCst);
 }
 
-// SAFETY: `raw_kref` is the object's own kref; `release_obj` frees exactly the object.
+// SAFETY: `raw_kref` is the object's own kref, projected from the object's pointer;
+// `release_obj` frees exactly the object; `Obj` is an `UnsafeCell`.
 unsafe impl Refcounted for Obj {
     const RELEASE: unsafe extern "C" fn(*mut kref) = release_obj;
-    fn raw_kref(&self) -> *mut kref {
-        ptr::from_ref(&self.kref).cast_mut()
+    unsafe fn raw_kref(this: NonNull<Self>) -> *mut kref {
+        // SAFETY: `this` points to a live `Obj` (the caller's contract).
+        unsafe { ptr::addr_of_mut!((*this.as_ptr().cast::<ObjFields>()).kref) }
     }
 }
 
 fn new_obj(value: u32, released: &'static AtomicUsize) -> KrefRef<Obj> {
-    let obj = Box::into_raw(Box::new(Obj {
+    let obj = Box::into_raw(Box::new(ObjFields {
         kref: kref::new(),
         value,
         released,
     }));
-    // SAFETY: a fresh object whose count of one is handed to the KrefRef.
-    unsafe { KrefRef::from_raw(NonNull::new(obj).unwrap()) }
+    // SAFETY: a fresh object (`Obj` is transparent over its fields) whose count of one is
+    // handed to the KrefRef.
+    unsafe { KrefRef::from_raw(NonNull::new(obj.cast::<Obj>()).unwrap()) }
 }
 
 #[test]
@@ -52,7 +76,7 @@ fn clone_gets_and_drop_puts_and_release_runs_once_at_zero() {
     let second = first.clone();
     let third = KrefRef::new(&*second);
     assert_eq!(KrefRef::count(&first), 3);
-    assert_eq!(third.value, 5);
+    assert_eq!(third.value(), 5);
     drop(first);
     drop(second);
     assert_eq!(RELEASED.load(Ordering::SeqCst), 0);
@@ -71,7 +95,7 @@ fn references_shared_across_threads_release_once() {
             thread::spawn(move || {
                 for _ in 0..1000 {
                     let extra = mine.clone();
-                    assert_eq!(extra.value, 9);
+                    assert_eq!(extra.value(), 9);
                 }
             })
         })
@@ -96,16 +120,17 @@ fn into_raw_and_from_raw_hand_a_reference_over() {
 fn a_put_too_many_aborts() {
     death_test("a_put_too_many_aborts", "one put too many", || {
         static RELEASED: AtomicUsize = AtomicUsize::new(0);
-        let obj = Box::leak(Box::new(Obj {
+        let obj = NonNull::from(Box::leak(Box::new(ObjFields {
             kref: kref::new(),
             value: 0,
             released: &RELEASED,
-        }));
+        })))
+        .cast::<Obj>();
         unsafe extern "C" fn keep(_: *mut kref) {}
         // SAFETY: none; the second put is the misuse (the object is leaked, so it stays valid).
         unsafe {
-            sys::kref_put(obj.raw_kref(), keep);
-            sys::kref_put(obj.raw_kref(), keep);
+            sys::kref_put(Obj::raw_kref(obj), keep);
+            sys::kref_put(Obj::raw_kref(obj), keep);
         }
     });
 }
@@ -122,7 +147,17 @@ const LINK: usize = offset_of!(Entry, link);
 /// A list head guarded by a spinlock.
 struct Queue {
     lock: Shared<spinlock_t>,
-    head: Box<list_head>,
+    /// Owned (freed on drop) but kept as a raw pointer, not a `Box`: the list links point
+    /// back to the head, and moving a `Box` would claim the head exclusively and invalidate
+    /// them. Shared mutable, as a C list head is.
+    head: *mut list_head,
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        // SAFETY: from `Box::into_raw` in `new`, freed once.
+        drop(unsafe { Box::from_raw(self.head) });
+    }
 }
 
 // SAFETY: the list (and the entries linked in it) is only touched with the lock held.
@@ -141,12 +176,12 @@ unsafe impl inv::HasLock for Queue {
 
 impl Queue {
     fn new() -> Queue {
-        let mut head = Box::new(list_head {
+        let head = Box::into_raw(Box::new(list_head {
             next: ptr::null_mut(),
             prev: ptr::null_mut(),
-        });
+        }));
         // SAFETY: a fresh head, valid for writes.
-        unsafe { sys::init_list_head(&mut *head) };
+        unsafe { sys::init_list_head(head) };
         Queue {
             lock: Shared::new(spinlock_t::new()),
             head,
@@ -154,7 +189,7 @@ impl Queue {
     }
 
     fn head(&self) -> *mut list_head {
-        ptr::from_ref(&*self.head).cast_mut()
+        self.head
     }
 
     fn values(&self) -> Vec<u32> {
@@ -245,18 +280,26 @@ fn lists_changed_from_another_thread_are_seen_under_the_lock() {
     }
     join(adder);
     assert_eq!(queue.values().len(), 100);
-    let guard = SpinLockGuard::<_>::lock(&*queue);
-    // SAFETY: the list's entries are boxed `Entry`s; the guard holds the lock; each is
-    // unlinked before it is freed, and the iteration is over (collected) by then.
-    let entries: Vec<*const Entry> = unsafe { list::iter::<Entry, _>(queue.head(), LINK, &guard) }
-        .map(ptr::from_ref)
-        .collect();
-    let mut guard = guard;
-    for entry in entries {
-        // SAFETY: as above.
-        unsafe {
-            list::remove(ptr::addr_of!((*entry).link).cast_mut(), &mut guard);
-            drop(Box::from_raw(entry.cast_mut()));
+    // Free the entries as C does: take the first link off the head, unlink it, and go back
+    // to its entry with container_of. The link pointers in the list are the ones the adder
+    // linked, made from each box's own pointer, so they may free it; the `&Entry`s that
+    // `list::iter` yields only allow reading.
+    let mut guard = SpinLockGuard::<_>::lock(&*queue);
+    let mut freed = 0;
+    loop {
+        // SAFETY: the head is an initialised list; the guard holds its lock.
+        let first = unsafe { (*queue.head()).next };
+        if ptr::eq(first, queue.head()) {
+            break;
         }
+        let entry: *mut Entry = inv::container_of_mut(first, LINK);
+        // SAFETY: `first` is the link of a boxed `Entry` in the list; the guard holds the
+        // lock; the entry is unlinked before it is freed, once.
+        unsafe {
+            list::remove(first, &mut guard);
+            drop(Box::from_raw(entry));
+        }
+        freed += 1;
     }
+    assert_eq!(freed, 100);
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::cell::UnsafeCell;
 use std::mem::offset_of;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -141,10 +142,16 @@ fn call_rcu_runs_the_callback_only_after_the_reader_leaves() {
     );
 }
 
-/// A slot holding an RCU-protected, kmalloc'd `u32`.
-struct Slot(*mut u32);
+/// A slot holding an RCU-protected, kmalloc'd `u32`, like a C struct's RCU pointer: readers
+/// load it at any time, so it is shared mutable memory (an `UnsafeCell`, reached only through
+/// raw pointers), never behind a `&mut` that would claim it exclusively; writers store into
+/// it with `lock` held.
+struct Slot {
+    lock: std::sync::Mutex<()>,
+    ptr: UnsafeCell<*mut u32>,
+}
 
-// SAFETY: the slot is read atomically by readers and written by one writer at a time.
+// SAFETY: the slot is read atomically by readers and written atomically under `lock`.
 unsafe impl Sync for Slot {}
 // SAFETY: as above.
 unsafe impl Send for Slot {}
@@ -160,27 +167,29 @@ fn kmalloc_u32(value: u32) -> *mut u32 {
 
 #[test]
 fn a_retired_object_outlives_the_readers_that_can_see_it() {
-    let slot = Arc::new(std::sync::Mutex::new(Slot(kmalloc_u32(1))));
-    let slot_addr = {
-        let slot = slot.lock().unwrap();
-        ptr::addr_of!(slot.0) as usize
-    };
+    let slot = Arc::new(Slot {
+        lock: std::sync::Mutex::new(()),
+        ptr: UnsafeCell::new(kmalloc_u32(1)),
+    });
     // A reader finds the old object and keeps it while the writer replaces and retires it.
     let (found_tx, found_rx) = mpsc::channel();
     let (leave_tx, leave_rx) = mpsc::channel::<()>();
-    let reader = thread::spawn(move || {
-        let guard = RcuReadGuard::new();
-        // SAFETY: the slot stays alive (the Arc), holds kmalloc'd u32s published by
-        // `rcu::replace`, and retired ones are freed after a grace period.
-        let old = unsafe { rcu::dereference(slot_addr as *const *mut u32, &guard) };
-        let old = old.expect("published");
-        found_tx.send(()).unwrap();
-        leave_rx.recv_timeout(TIMEOUT).expect("told to leave");
-        // Still readable: the writer's free waits for this section.
-        let value = *old;
-        drop(guard);
-        value
-    });
+    let reader = {
+        let slot = Arc::clone(&slot);
+        thread::spawn(move || {
+            let guard = RcuReadGuard::new();
+            // SAFETY: the slot stays alive (the Arc), holds kmalloc'd u32s published by
+            // `rcu::replace`, and retired ones are freed after a grace period.
+            let old = unsafe { rcu::dereference(slot.ptr.get(), &guard) };
+            let old = old.expect("published");
+            found_tx.send(()).unwrap();
+            leave_rx.recv_timeout(TIMEOUT).expect("told to leave");
+            // Still readable: the writer's free waits for this section.
+            let value = *old;
+            drop(guard);
+            value
+        })
+    };
     found_rx
         .recv_timeout(TIMEOUT)
         .expect("the reader found the object");
@@ -189,9 +198,9 @@ fn a_retired_object_outlives_the_readers_that_can_see_it() {
     let writer = {
         let (slot, freed) = (Arc::clone(&slot), Arc::clone(&freed));
         thread::spawn(move || {
-            let mut slot = slot.lock().unwrap();
-            // SAFETY: the slot owns its kmalloc'd object, and this thread is the only writer.
-            let retired = unsafe { rcu::replace(&mut slot.0, kmalloc_u32(2)) }.expect("old");
+            let _held = slot.lock.lock().unwrap();
+            // SAFETY: the slot owns its kmalloc'd object, and the writer holds its lock.
+            let retired = unsafe { rcu::replace(slot.ptr.get(), kmalloc_u32(2)) }.expect("old");
             retired.synchronize_and_free(|old| {
                 freed.store(true, Ordering::SeqCst);
                 // SAFETY: after the grace period nobody can see `old`, which kmalloc returned.
@@ -210,12 +219,12 @@ fn a_retired_object_outlives_the_readers_that_can_see_it() {
     assert!(freed.load(Ordering::SeqCst));
 
     let guard = RcuReadGuard::new();
-    let slot = slot.lock().unwrap();
     // SAFETY: as for the reader above.
-    let now = unsafe { rcu::dereference(ptr::addr_of!(slot.0), &guard) };
+    let now = unsafe { rcu::dereference(slot.ptr.get(), &guard) };
     assert_eq!(now.copied(), Some(2));
+    drop(guard);
     // SAFETY: the last object, owned by the slot; no reader remains after the test.
-    unsafe { sys::kfree(slot.0.cast()) };
+    unsafe { sys::kfree((*slot.ptr.get()).cast()) };
 }
 
 #[test]
@@ -223,18 +232,24 @@ fn a_retired_object_dropped_without_a_grace_period_is_leaked_and_reported() {
     let mut slot = kmalloc_u32(7);
     // SAFETY: the slot owns its kmalloc'd object.
     let retired: Retired<u32> = unsafe { rcu::replace(&mut slot, kmalloc_u32(8)) }.unwrap();
-    let addr = retired.as_ptr() as usize;
+    let old = retired.as_ptr();
     drop(retired);
     assert!(
         leak_reports()
             .iter()
-            .any(|leak| leak.kind == INV_LEAK_RCU_RETIRED && leak.addr == addr && leak.size == 4),
+            .any(|leak| leak.kind == INV_LEAK_RCU_RETIRED
+                && leak.addr == old.addr()
+                && leak.size == 4),
         "the leak was not reported"
     );
     // Not freed: still a live allocation, with its contents.
-    assert_eq!(memory_owner(addr as *const u8), MemOwner::Cpu);
+    assert_eq!(memory_owner(old.cast()), MemOwner::Cpu);
     // SAFETY: leaked on purpose, so still allocated.
-    assert_eq!(unsafe { *(addr as *const u32) }, 7);
+    assert_eq!(unsafe { *old }, 7);
+    // No reader can see it (it was never published to one), so the test may free what the
+    // runtime had to leak.
+    // SAFETY: kmalloc'd, and freed once.
+    unsafe { sys::kfree(old.cast()) };
     // SAFETY: the new object, owned by the slot.
     unsafe { sys::kfree(slot.cast()) };
 }

@@ -149,7 +149,17 @@ pub fn refcount(
     if r.kind == RefcountKind::RefcountT {
         return refcount_t(s, r, release, cx);
     }
-    let (place, kref_ty) = field_place(s, &r.name, r.span, &quote!(self.as_raw()), cx)?;
+    // Projected from the object's pointer, not from a reference to the field: the release
+    // function goes back to the whole object from the kref (`container_of`), so the kref
+    // pointer must carry the whole object's provenance.
+    let raw_name = ident(&s.name);
+    let (place, kref_ty) = field_place(
+        s,
+        &r.name,
+        r.span,
+        &quote!(this.as_ptr().cast::<raw::#raw_name>()),
+        cx,
+    )?;
     let wrapper = crate::names::type_name(&s.name);
     let alias = type_name_with(&s.name, "Ref");
     let release_fn = ident(release);
@@ -191,12 +201,13 @@ pub fn refcount(
         }
 
         // SAFETY: the kref is a field of the wrapped object, and the spec names `release` as
-        // what frees it at zero.
+        // what frees it at zero; the wrapper is an `UnsafeCell` around the C struct.
         unsafe impl ::inv::Refcounted for #wrapper {
             const RELEASE: unsafe extern "C" fn(*mut ::inv::sys::kref) = #trampoline;
 
-            fn raw_kref(&self) -> *mut ::inv::sys::kref {
-                // SAFETY: a place projection through the wrapper's pointer.
+            unsafe fn raw_kref(this: ::core::ptr::NonNull<Self>) -> *mut ::inv::sys::kref {
+                // SAFETY: a place projection through the object's pointer, live by the
+                // caller's contract; the wrapper is transparent over the C struct.
                 unsafe { #place }.cast::<::inv::sys::kref>()
             }
         }
@@ -211,7 +222,15 @@ fn refcount_t(
     release: &str,
     cx: &StructContext<'_>,
 ) -> Result<(TokenStream, TokenStream), Unsupported> {
-    let (place, count_ty) = field_place(s, &r.name, r.span, &quote!(self.as_raw()), cx)?;
+    // Projected from the object's pointer, as for a kref: the release frees the whole object.
+    let raw_name = ident(&s.name);
+    let (place, count_ty) = field_place(
+        s,
+        &r.name,
+        r.span,
+        &quote!(this.as_ptr().cast::<raw::#raw_name>()),
+        cx,
+    )?;
     let wrapper = crate::names::type_name(&s.name);
     let alias = type_name_with(&s.name, "Ref");
     let release_fn = ident(release);
@@ -247,10 +266,13 @@ fn refcount_t(
         #layout_assert
 
         // SAFETY: the count is a field of the wrapped object, and the spec names `release` as
-        // what frees it at zero.
+        // what frees it at zero; the wrapper is an `UnsafeCell` around the C struct.
         unsafe impl ::inv::Counted for #wrapper {
-            fn raw_refcount(&self) -> *mut ::inv::sys::refcount_t {
-                // SAFETY: a place projection through the wrapper's pointer.
+            unsafe fn raw_refcount(
+                this: ::core::ptr::NonNull<Self>,
+            ) -> *mut ::inv::sys::refcount_t {
+                // SAFETY: a place projection through the object's pointer, which the caller
+                // promises is live.
                 unsafe { #place }.cast::<::inv::sys::refcount_t>()
             }
 

@@ -45,7 +45,7 @@ pub fn generate(m: &ir::Macro, cx: &StructContext<'_>) -> Result<TokenStream, Un
                 ),
             );
             (
-                quote!(pub fn #name(#param: &#member_type) -> &#parent_type),
+                quote!(pub fn #name(#param: #member_type<'_>) -> &#parent_type),
                 quote!(#parent_type::#from(#param)),
             )
         }

@@ -630,6 +630,12 @@ fn lockless_accessors(
 
 /// `embeds m: struct P`: the member's own wrapper type, which can be had only from the
 /// parent, so getting the parent back from it is safe.
+///
+/// The member type is a handle that keeps the pointer it was made from, not a `&` to the
+/// member: a reference to the member would carry provenance over the member's bytes only, and
+/// going from it back to the parent (`container_of`) and reading the parent's other fields
+/// would be undefined behaviour (Stacked Borrows; miri reports it). The pointer the parent's
+/// accessor projects, or the one C passes to `from_raw`, covers the whole parent.
 fn embed(
     s: &ir::Struct,
     e: &ir::Embed,
@@ -656,6 +662,8 @@ fn embed(
          [`{parent}::{from}`] can give the parent back.",
         e.ty.name, e.name, s.name
     );
+    let handle_doc = " A handle (a pointer borrowed for `'a`), not a reference to the member: \
+         the pointer it keeps reaches the whole parent, which `container_of` needs.";
     let getter_doc = format!(" The embedded `{}` (`{at}`).", e.name);
     let from_doc = format!(
         " The `struct {}` that contains `member`: C's `container_of(ptr, struct {}, {})`, safe \
@@ -667,48 +675,60 @@ fn embed(
         e.ty.name, e.name, s.name
     );
     let raw_safety = format!(
-        " `ptr` points to the `{}` member of a `struct {}` valid for `'a`, under the rules of [`{parent}::from_raw`].",
+        " `ptr` points to the `{}` member of a `struct {}` valid for `'a`, under the rules of [`{parent}::from_raw`], and was derived from a pointer to that whole struct (as C's pointers are), not from a reference to the member alone.",
         e.name, s.name
     );
     let method = quote! {
         #[doc = #getter_doc]
-        pub fn #getter(&self) -> &#member {
-            // SAFETY: the member lies inside `self`, which is valid for the borrow; the
-            // member type is `repr(transparent)` over `UnsafeCell` of the raw member.
-            unsafe { &*::core::ptr::addr_of_mut!((*self.as_raw()).#(#path).*).cast::<#member>() }
+        pub fn #getter(&self) -> #member<'_> {
+            // SAFETY: projected from the parent's pointer, so it reaches the whole parent, which
+            // is valid for the borrow; a field pointer is never null.
+            let ptr = unsafe {
+                ::core::ptr::NonNull::new_unchecked(::core::ptr::addr_of_mut!((*self.as_raw()).#(#path).*))
+            };
+            #member { ptr, _parent: ::core::marker::PhantomData }
         }
 
         #[doc = #from_doc]
-        pub fn #from(member: &#member) -> &Self {
+        pub fn #from<'a>(member: #member<'a>) -> &'a Self {
             let offset = ::core::mem::offset_of!(raw::#raw_parent, #(#path).*);
             let parent = ::inv::container_of_mut::<raw::#raw_parent, raw::#raw_member>(member.as_raw(), offset);
             // SAFETY: `member` is embedded in a live parent (the only ways to get one are the
-            // parent's accessor and `from_raw`, whose contract says so), and the parent is
-            // valid at least as long as the member is borrowed.
+            // parent's accessor and `from_raw`, whose contract says so), its pointer reaches
+            // the whole parent, and the parent is valid for 'a.
             unsafe { &*parent.cast::<Self>() }
         }
     };
     let items = quote! {
         #[doc = #member_doc]
-        #[repr(transparent)]
-        pub struct #member(::core::cell::UnsafeCell<raw::#raw_member>);
+        ///
+        #[doc = #handle_doc]
+        #[derive(Clone, Copy)]
+        pub struct #member<'a> {
+            ptr: ::core::ptr::NonNull<raw::#raw_member>,
+            _parent: ::core::marker::PhantomData<&'a #parent>,
+        }
 
-        // SAFETY: it is only a way back to its parent, whose accesses keep the spec's rules.
-        unsafe impl ::core::marker::Sync for #member {}
+        // SAFETY: it is a shared borrow of its parent (`&'a Parent`, which is `Send` and `Sync`)
+        // and only a way back to it, whose accesses keep the spec's rules.
+        unsafe impl ::core::marker::Sync for #member<'_> {}
+        // SAFETY: as above.
+        unsafe impl ::core::marker::Send for #member<'_> {}
 
-        impl #member {
+        impl<'a> #member<'a> {
             #[doc = #raw_doc]
             ///
             /// # Safety
             #[doc = #raw_safety]
-            pub unsafe fn from_raw<'a>(ptr: *mut raw::#raw_member) -> &'a Self {
-                // SAFETY: repr(transparent) cast; validity is the caller's promise.
-                unsafe { &*ptr.cast::<Self>() }
+            pub unsafe fn from_raw(ptr: *mut raw::#raw_member) -> Self {
+                // SAFETY: a valid pointer is not null (the caller's promise).
+                let ptr = unsafe { ::core::ptr::NonNull::new_unchecked(ptr) };
+                #member { ptr, _parent: ::core::marker::PhantomData }
             }
 
             /// The C object, for passing to C functions.
-            pub fn as_raw(&self) -> *mut raw::#raw_member {
-                self.0.get()
+            pub fn as_raw(self) -> *mut raw::#raw_member {
+                self.ptr.as_ptr()
             }
         }
     };

@@ -32,11 +32,11 @@ pub unsafe extern "C" fn inv_kref_get(kref: *mut kref) {
         bug!(
             "kref_get on the kref at {:#x}, whose count was {before}: the object was already \
              released (use after free)",
-            kref as usize
+            kref.addr()
         );
     }
     if before == i32::MAX {
-        bug!("kref_get overflowed the kref at {:#x}", kref as usize);
+        bug!("kref_get overflowed the kref at {:#x}", kref.addr());
     }
 }
 
@@ -73,7 +73,7 @@ pub unsafe extern "C" fn inv_kref_put(
         bug!(
             "kref_put on the kref at {:#x}, whose count was {before}: one put too many \
              (double put, or use after free)",
-            kref as usize
+            kref.addr()
         );
     }
     if before == 1 {

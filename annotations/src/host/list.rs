@@ -35,14 +35,14 @@ unsafe fn insert(new: *mut list_head, prev: *mut list_head, next: *mut list_head
             bug!(
                 "list_add corruption: {:#x} and {:#x} are not neighbours (a list changed \
                  without its lock, or an entry freed while linked)",
-                prev as usize,
-                next as usize
+                prev.addr(),
+                next.addr()
             );
         }
         if new == prev || new == next {
             bug!(
                 "list_add of {:#x}, which is already in the list",
-                new as usize
+                new.addr()
             );
         }
         (*new).next = next;
@@ -108,13 +108,13 @@ unsafe fn unlink(entry: *mut list_head, what: &str) {
         if prev.is_null() || next.is_null() {
             bug!(
                 "{what} of {:#x}, which is not in a list (already deleted?)",
-                entry as usize
+                entry.addr()
             );
         }
         if (*prev).next != entry || (*next).prev != entry {
             bug!(
                 "{what} corruption: the neighbours of {:#x} do not point back to it",
-                entry as usize
+                entry.addr()
             );
         }
         (*next).prev = prev;

@@ -76,13 +76,23 @@ struct Alloc {
     coherent: Option<dma_addr_t>,
 }
 
+/// A streaming mapping. The tracker keeps the pointers it was given, not only their
+/// addresses: a simulated device reaches the memory through them (a pointer made back from an
+/// address would have lost its provenance), and a leaked mapping stays reachable, as the
+/// memory stays mapped.
 struct Mapping {
-    cpu: usize,
+    cpu: *mut u8,
     len: usize,
     dir: dma_data_direction,
-    dev: usize,
+    dev: *const device,
     /// Lent to the CPU by `dma_sync_single_for_cpu`.
     lent_to_cpu: bool,
+}
+
+/// A coherent allocation: its CPU pointer and size.
+struct Coherent {
+    cpu: *mut u8,
+    len: usize,
 }
 
 struct Tracker {
@@ -92,11 +102,16 @@ struct Tracker {
     maps: BTreeMap<dma_addr_t, Mapping>,
     /// The same mappings by CPU address (mappings never overlap).
     maps_by_cpu: BTreeMap<usize, dma_addr_t>,
-    /// Coherent allocations by bus address: CPU address and size.
-    coherent: BTreeMap<dma_addr_t, (usize, usize)>,
+    /// Coherent allocations by bus address.
+    coherent: BTreeMap<dma_addr_t, Coherent>,
     next_bus: dma_addr_t,
     stats: DmaStats,
 }
+
+// SAFETY: the tracker's pointers are only dereferenced by the DMA entry points, under their
+// contracts (the memory is mapped or coherent, the device valid), on whichever thread calls
+// them, with the tracker's lock held.
+unsafe impl Send for Tracker {}
 
 thread_local! {
     /// Set by [`dma_fail_next_map`]: per thread, so that tests running in parallel do not take
@@ -134,13 +149,12 @@ fn dir_name(dir: dma_data_direction) -> &'static str {
 }
 
 /// A device's name for messages.
-fn dev_name(dev: usize) -> String {
-    let dev = dev as *const device;
+fn dev_name(dev: *const device) -> String {
     // SAFETY: the DMA entry points are only called with valid devices (their contract), and
     // this only reads the name they carry.
     let name = unsafe { (*dev).init_name };
     if name.is_null() {
-        format!("device {:#x}", dev as usize)
+        format!("device {:#x}", dev.addr())
     } else {
         // SAFETY: a non-null `init_name` is a NUL-terminated string (the type's contract).
         let name = unsafe { CStr::from_ptr(name) };
@@ -160,7 +174,7 @@ impl Tracker {
         let end = addr.checked_add(len.max(1))?;
         let (_, &bus) = self.maps_by_cpu.range(..end).next_back()?;
         let mapping = &self.maps[&bus];
-        (mapping.cpu + mapping.len > addr).then_some((bus, mapping))
+        (mapping.cpu.addr() + mapping.len > addr).then_some((bus, mapping))
     }
 
     fn next_bus(&mut self, len: usize) -> dma_addr_t {
@@ -174,7 +188,7 @@ impl Tracker {
     fn mapping_for(
         &mut self,
         what: &str,
-        dev: usize,
+        dev: *const device,
         bus: dma_addr_t,
         size: usize,
         dir: dma_data_direction,
@@ -218,7 +232,7 @@ fn allocate(size: usize, align: usize, zeroed: bool, flags: gfp_t, what: &str) -
     };
     if !ptr.is_null() {
         tracker().allocs.insert(
-            ptr as usize,
+            ptr.addr(),
             Alloc {
                 size,
                 align,
@@ -271,7 +285,7 @@ pub unsafe extern "C" fn inv_kfree(ptr: *const c_void) {
     if ptr.is_null() {
         return;
     }
-    let addr = ptr as usize;
+    let addr = ptr.addr();
     let mut tracker = tracker();
     let Some(alloc) = tracker.allocs.get(&addr) else {
         match tracker.alloc_at(addr) {
@@ -293,7 +307,7 @@ pub unsafe extern "C" fn inv_kfree(ptr: *const c_void) {
             "kfree({addr:#x}) of a buffer the device owns: {} bytes at {:#x} are mapped for {} \
              at bus address {bus:#x} ({}) and not unmapped",
             mapping.len,
-            mapping.cpu,
+            mapping.cpu.addr(),
             dev_name(mapping.dev),
             dir_name(mapping.dir)
         );
@@ -312,11 +326,11 @@ pub unsafe extern "C" fn inv_kfree(ptr: *const c_void) {
     }
 }
 
-fn check_dev(dev: *mut device, what: &str) -> usize {
+fn check_dev(dev: *mut device, what: &str) -> *const device {
     if dev.is_null() {
         bug!("{what} with a null device");
     }
-    dev as usize
+    dev.cast_const()
 }
 
 /// The `inv_dma_map_single` symbol.
@@ -331,7 +345,7 @@ pub unsafe extern "C" fn inv_dma_map_single(
     dir: dma_data_direction,
 ) -> dma_addr_t {
     let dev = check_dev(dev, "dma_map_single");
-    let addr = ptr as usize;
+    let addr = ptr.addr();
     if !matches!(dir, DMA_BIDIRECTIONAL | DMA_TO_DEVICE | DMA_FROM_DEVICE) {
         bug!("dma_map_single with an invalid direction {dir}");
     }
@@ -367,7 +381,7 @@ pub unsafe extern "C" fn inv_dma_map_single(
     tracker.maps.insert(
         bus,
         Mapping {
-            cpu: addr,
+            cpu: ptr.cast::<u8>(),
             len: size,
             dir,
             dev,
@@ -406,7 +420,7 @@ pub unsafe extern "C" fn inv_dma_unmap_single(
         .mapping_for("dma_unmap_single", dev, addr, size, dir)
         .cpu;
     tracker.maps.remove(&addr);
-    tracker.maps_by_cpu.remove(&cpu);
+    tracker.maps_by_cpu.remove(&cpu.addr());
     tracker.stats.unmaps += 1;
     tracker.stats.mapped_now -= 1;
 }
@@ -466,10 +480,16 @@ pub unsafe extern "C" fn inv_dma_alloc_coherent(
     }
     let mut tracker = tracker();
     let bus = tracker.next_bus(size);
-    if let Some(alloc) = tracker.allocs.get_mut(&(cpu as usize)) {
+    if let Some(alloc) = tracker.allocs.get_mut(&cpu.addr()) {
         alloc.coherent = Some(bus);
     }
-    tracker.coherent.insert(bus, (cpu as usize, size));
+    tracker.coherent.insert(
+        bus,
+        Coherent {
+            cpu: cpu.cast::<u8>(),
+            len: size,
+        },
+    );
     tracker.stats.coherent_now += 1;
     // SAFETY: the caller passes a handle valid for writes.
     unsafe { handle.write(bus) };
@@ -490,11 +510,13 @@ pub unsafe extern "C" fn inv_dma_free_coherent(
     check_dev(dev, "dma_free_coherent");
     let mut tracker = tracker();
     match tracker.coherent.get(&handle) {
-        Some(&(start, len)) if start == cpu as usize && len == size => {}
-        Some(&(start, len)) => bug!(
+        Some(live) if live.cpu.addr() == cpu.addr() && live.len == size => {}
+        Some(live) => bug!(
             "dma_free_coherent({:#x}, {size} bytes, bus {handle:#x}), but that bus address \
-             belongs to {len} bytes at {start:#x}",
-            cpu as usize
+             belongs to {} bytes at {:#x}",
+            cpu.addr(),
+            live.len,
+            live.cpu.addr()
         ),
         None => bug!(
             "dma_free_coherent of bus address {handle:#x}, which is not a live coherent \
@@ -502,7 +524,7 @@ pub unsafe extern "C" fn inv_dma_free_coherent(
         ),
     }
     tracker.coherent.remove(&handle);
-    if let Some(alloc) = tracker.allocs.get_mut(&(cpu as usize)) {
+    if let Some(alloc) = tracker.allocs.get_mut(&cpu.addr()) {
         alloc.coherent = None;
     }
     tracker.stats.coherent_now -= 1;
@@ -515,12 +537,12 @@ pub unsafe extern "C" fn inv_dma_free_coherent(
 #[unsafe(no_mangle)]
 pub extern "C" fn inv_dma_assert_cpu_owned(ptr: *const c_void, len: usize) {
     let tracker = tracker();
-    if let Some((bus, mapping)) = tracker.mapping_over(ptr as usize, len) {
+    if let Some((bus, mapping)) = tracker.mapping_over(ptr.addr(), len) {
         if !mapping.lent_to_cpu {
             bug!(
                 "CPU access to {len} bytes at {:#x}, which the device owns: mapped for {} at \
                  bus address {bus:#x} ({}) and not unmapped",
-                ptr as usize,
+                ptr.addr(),
                 dev_name(mapping.dev),
                 dir_name(mapping.dir)
             );
@@ -536,7 +558,12 @@ pub(crate) fn note_leaked_mapping() {
 /// Where a simulated device reaches `len` bytes at bus address `bus`: checks that it owns
 /// them and may access them in direction `access` (`DMA_TO_DEVICE` to read them,
 /// `DMA_FROM_DEVICE` to write them).
-fn device_span(dev: usize, bus: dma_addr_t, len: usize, access: dma_data_direction) -> usize {
+fn device_span(
+    dev: *const device,
+    bus: dma_addr_t,
+    len: usize,
+    access: dma_data_direction,
+) -> *mut u8 {
     let tracker = tracker();
     let verb = if access == DMA_TO_DEVICE {
         "reads"
@@ -544,9 +571,9 @@ fn device_span(dev: usize, bus: dma_addr_t, len: usize, access: dma_data_directi
         "writes"
     };
     let end = bus.saturating_add(len as u64);
-    if let Some((&start, &(cpu, size))) = tracker.coherent.range(..=bus).next_back() {
-        if end <= start + size as u64 {
-            return cpu + (bus - start) as usize;
+    if let Some((&start, coherent)) = tracker.coherent.range(..=bus).next_back() {
+        if end <= start + coherent.len as u64 {
+            return coherent.cpu.wrapping_add((bus - start) as usize);
         }
     }
     let Some((&start, mapping)) = tracker.maps.range(..=bus).next_back() else {
@@ -582,7 +609,7 @@ fn device_span(dev: usize, bus: dma_addr_t, len: usize, access: dma_data_directi
             dir_name(mapping.dir)
         );
     }
-    mapping.cpu + (bus - start) as usize
+    mapping.cpu.wrapping_add((bus - start) as usize)
 }
 
 /// The `inv_shim_device_read` symbol: the simulated device `dev` reads `len` bytes at bus
@@ -601,7 +628,7 @@ pub unsafe extern "C" fn inv_shim_device_read(
     let src = device_span(dev, bus, len, DMA_TO_DEVICE);
     // SAFETY: the tracker vouches for `len` live bytes at `src` that the device owns; `dst` is
     // valid by the caller's contract, and cannot overlap device-owned memory the caller owns.
-    unsafe { ptr::copy(src as *const u8, dst.cast::<u8>(), len) };
+    unsafe { ptr::copy(src, dst.cast::<u8>(), len) };
 }
 
 /// The `inv_shim_device_write` symbol: the simulated device `dev` writes `len` bytes from
@@ -619,7 +646,7 @@ pub unsafe extern "C" fn inv_shim_device_write(
     let dev = check_dev(dev, "inv_shim_device_write");
     let dst = device_span(dev, bus, len, DMA_FROM_DEVICE);
     // SAFETY: as in `inv_shim_device_read`, the other way round.
-    unsafe { ptr::copy(src.cast::<u8>(), dst as *mut u8, len) };
+    unsafe { ptr::copy(src.cast::<u8>(), dst, len) };
 }
 
 /// The simulated device `dev` reads `out.len()` bytes at bus address `bus`: a test's stand-in
@@ -660,7 +687,7 @@ pub extern "C" fn dma_fail_next_map() {
 
 /// Who owns the byte at `ptr`, as the tracker sees it.
 pub fn memory_owner(ptr: *const u8) -> MemOwner {
-    let addr = ptr as usize;
+    let addr = ptr.addr();
     let tracker = tracker();
     match tracker.alloc_at(addr) {
         None => MemOwner::Unallocated,
@@ -672,13 +699,28 @@ pub fn memory_owner(ptr: *const u8) -> MemOwner {
     }
 }
 
+/// The devices [`test_device`] made: the shim owns them until the process exits.
+struct TestDevices(Vec<*mut device>);
+
+// SAFETY: the devices are never freed, and the shim only reads them (their names).
+unsafe impl Send for TestDevices {}
+
+static TEST_DEVICES: Mutex<TestDevices> = Mutex::new(TestDevices(Vec::new()));
+
 /// A device for tests, named `name`, that lives until the process exits.
 pub fn test_device(name: &'static CStr) -> &'static Device {
-    let raw = Box::leak(Box::new(device {
+    let raw = Box::into_raw(Box::new(device {
         init_name: name.as_ptr().cast::<c_char>(),
         driver_data: ptr::null_mut(),
         dma_mask: u64::MAX,
     }));
-    // SAFETY: the device is leaked, so it is valid for 'static, longer than any mapping.
+    // Kept by the shim (not just leaked), so that it stays reachable, as the kernel's device
+    // list keeps a device.
+    TEST_DEVICES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .0
+        .push(raw);
+    // SAFETY: the device is never freed, so it is valid for 'static, longer than any mapping.
     unsafe { Device::from_raw(raw) }
 }

@@ -6,7 +6,10 @@
 //! new epoch and waits until no registered reader is inside a section that began at an older
 //! one; sections that begin after the advance do not hold it up. `call_rcu` and `kfree_rcu`
 //! queue their work for one background thread, which waits for a grace period and then runs
-//! the batch (in simulated softirq context, as the kernel runs RCU callbacks).
+//! the batch (in simulated softirq context, as the kernel runs RCU callbacks). The thread ends
+//! when nothing is queued, and `rcu_barrier` joins it then, so that after the last barrier no
+//! shim thread outlives the test (miri, for one, reports a program that ends with threads
+//! still running).
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering, fence};
@@ -131,7 +134,10 @@ struct Queue {
     pending: Vec<Deferred>,
     queued: u64,
     done: u64,
+    /// A callback thread is running and will run what is pending.
     worker: bool,
+    /// The last callback thread started, until someone joins it.
+    handle: Option<thread::JoinHandle<()>>,
 }
 
 static QUEUE: Mutex<Queue> = Mutex::new(Queue {
@@ -139,8 +145,8 @@ static QUEUE: Mutex<Queue> = Mutex::new(Queue {
     queued: 0,
     done: 0,
     worker: false,
+    handle: None,
 });
-static QUEUED: Condvar = Condvar::new();
 static DONE: Condvar = Condvar::new();
 
 fn defer(work: Deferred) {
@@ -148,31 +154,32 @@ fn defer(work: Deferred) {
     queue.pending.push(work);
     queue.queued += 1;
     if !queue.worker {
+        // The previous thread, if any, has seen an empty queue and is ending (it released the
+        // lock this thread holds for the last time), so joining it is quick.
+        if let Some(ended) = queue.handle.take() {
+            let _ = ended.join();
+        }
         queue.worker = true;
         let spawned = thread::Builder::new()
             .name("inv-rcu-callbacks".into())
             .spawn(run_callbacks);
-        if spawned.is_err() {
-            drop(queue);
-            bug!("could not start the RCU callback thread");
+        match spawned {
+            Ok(handle) => queue.handle = Some(handle),
+            Err(_) => {
+                drop(queue);
+                bug!("could not start the RCU callback thread");
+            }
         }
     }
-    QUEUED.notify_all();
 }
 
-/// The callback thread: wait for work, wait for a grace period, run the batch.
+/// The callback thread: take the pending work, wait for a grace period, run the batch; end
+/// when nothing is pending. Counting a batch done and ending happen under one hold of the
+/// queue's lock, so a barrier that sees its work done also sees the thread ending.
 fn run_callbacks() {
+    let mut batch =
+        core::mem::take(&mut QUEUE.lock().unwrap_or_else(PoisonError::into_inner).pending);
     loop {
-        let batch = {
-            let mut queue = QUEUE.lock().unwrap_or_else(PoisonError::into_inner);
-            while queue.pending.is_empty() {
-                queue = QUEUED
-                    .wait_timeout(queue, Duration::from_millis(100))
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0;
-            }
-            core::mem::take(&mut queue.pending)
-        };
         inv_synchronize_rcu();
         let count = batch.len() as u64;
         super::run_in_softirq(|| {
@@ -185,8 +192,14 @@ fn run_callbacks() {
                 }
             }
         });
-        QUEUE.lock().unwrap_or_else(PoisonError::into_inner).done += count;
+        let mut queue = QUEUE.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.done += count;
         DONE.notify_all();
+        if queue.pending.is_empty() {
+            queue.worker = false;
+            return;
+        }
+        batch = core::mem::take(&mut queue.pending);
     }
 }
 
@@ -218,7 +231,8 @@ pub unsafe extern "C" fn inv_kfree_rcu(ptr: *const c_void) {
     }
 }
 
-/// The `inv_rcu_barrier` symbol.
+/// The `inv_rcu_barrier` symbol. Once everything queued has run and nothing more is, it also
+/// joins the callback thread, which ends then.
 #[unsafe(no_mangle)]
 pub extern "C" fn inv_rcu_barrier() {
     might_sleep("rcu_barrier");
@@ -237,5 +251,15 @@ pub extern "C" fn inv_rcu_barrier() {
             .wait_timeout(queue, Duration::from_millis(10))
             .unwrap_or_else(PoisonError::into_inner)
             .0;
+    }
+    // Nothing pending: the thread has ended or is ending, without taking the lock again.
+    let ended = if queue.pending.is_empty() && !queue.worker {
+        queue.handle.take()
+    } else {
+        None
+    };
+    drop(queue);
+    if let Some(ended) = ended {
+        let _ = ended.join();
     }
 }

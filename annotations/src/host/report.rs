@@ -53,7 +53,7 @@ pub extern "C" fn inv_report_leak(kind: inv_leak_kind, addr: *const c_void, size
     };
     let report = LeakReport {
         kind,
-        addr: addr as usize,
+        addr: addr.addr(),
         size,
     };
     if kind == INV_LEAK_DMA_DEVICE_OWNED {

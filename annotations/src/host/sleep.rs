@@ -31,7 +31,7 @@ pub unsafe extern "C" fn inv_mutex_init(lock: *mut mutex) {
 pub unsafe extern "C" fn inv_mutex_lock(lock: *mut mutex) {
     // SAFETY: the caller passes a valid lock.
     let lock = unsafe { super::non_null(lock, "mutex_lock") };
-    let addr = lock as *const mutex as usize;
+    let addr = core::ptr::from_ref(lock).addr();
     might_sleep("mutex_lock");
     let me = cpu::token();
     if lock.owner.load(Ordering::Relaxed) == me {
@@ -69,7 +69,7 @@ pub unsafe extern "C" fn inv_mutex_trylock(lock: *mut mutex) -> bool {
 pub unsafe extern "C" fn inv_mutex_unlock(lock: *mut mutex) {
     // SAFETY: the caller passes a valid lock.
     let lock = unsafe { super::non_null(lock, "mutex_unlock") };
-    let addr = lock as *const mutex as usize;
+    let addr = core::ptr::from_ref(lock).addr();
     match lock.owner.load(Ordering::Relaxed) {
         0 => bug!("mutex_unlock of the mutex at {addr:#x}, which is not locked"),
         owner if owner != cpu::token() => {
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn inv_init_rwsem(sem: *mut rw_semaphore) {
 pub unsafe extern "C" fn inv_down_read(sem: *mut rw_semaphore) {
     // SAFETY: the caller passes a valid semaphore.
     let sem = unsafe { super::non_null(sem, "down_read") };
-    let addr = sem as *const rw_semaphore as usize;
+    let addr = core::ptr::from_ref(sem).addr();
     might_sleep("down_read");
     sleep_until(
         addr,
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn inv_down_read(sem: *mut rw_semaphore) {
 pub unsafe extern "C" fn inv_up_read(sem: *mut rw_semaphore) {
     // SAFETY: the caller passes a valid semaphore.
     let sem = unsafe { super::non_null(sem, "up_read") };
-    let addr = sem as *const rw_semaphore as usize;
+    let addr = core::ptr::from_ref(sem).addr();
     let state = sem.state.load(Ordering::Relaxed);
     if state & WRITER != 0 || state == 0 {
         bug!("up_read of the rw_semaphore at {addr:#x}, which is not held for reading");
@@ -153,7 +153,7 @@ pub unsafe extern "C" fn inv_up_read(sem: *mut rw_semaphore) {
 pub unsafe extern "C" fn inv_down_write(sem: *mut rw_semaphore) {
     // SAFETY: the caller passes a valid semaphore.
     let sem = unsafe { super::non_null(sem, "down_write") };
-    let addr = sem as *const rw_semaphore as usize;
+    let addr = core::ptr::from_ref(sem).addr();
     might_sleep("down_write");
     sleep_until(
         addr,
@@ -174,7 +174,7 @@ pub unsafe extern "C" fn inv_down_write(sem: *mut rw_semaphore) {
 pub unsafe extern "C" fn inv_up_write(sem: *mut rw_semaphore) {
     // SAFETY: the caller passes a valid semaphore.
     let sem = unsafe { super::non_null(sem, "up_write") };
-    let addr = sem as *const rw_semaphore as usize;
+    let addr = core::ptr::from_ref(sem).addr();
     if sem.state.load(Ordering::Relaxed) != WRITER {
         bug!("up_write of the rw_semaphore at {addr:#x}, which is not held for writing");
     }

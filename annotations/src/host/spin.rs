@@ -14,7 +14,7 @@ use super::wait::spin_until;
 use crate::sys::{irq_flags_t, rwlock_t, seqlock_t, spinlock_t};
 
 fn spin_acquire(lock: &spinlock_t, irq_variant: bool, what: &'static str) {
-    let addr = lock as *const spinlock_t as usize;
+    let addr = core::ptr::from_ref(lock).addr();
     let me = cpu::token();
     cpu::lock_acquire(addr, &lock.dep, LockClass::Spin);
     spin_until(
@@ -29,7 +29,7 @@ fn spin_acquire(lock: &spinlock_t, irq_variant: bool, what: &'static str) {
 }
 
 fn spin_release(lock: &spinlock_t, what: &'static str) {
-    let addr = lock as *const spinlock_t as usize;
+    let addr = core::ptr::from_ref(lock).addr();
     let owner = lock.owner.load(Ordering::Relaxed);
     if owner == 0 {
         bug!("{what} of the spinlock at {addr:#x}, which is not locked");
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn inv_spin_lock(lock: *mut spinlock_t) {
 pub unsafe extern "C" fn inv_spin_trylock(lock: *mut spinlock_t) -> bool {
     // SAFETY: the caller passes a valid lock.
     let lock = unsafe { super::non_null(lock, "spin_trylock") };
-    let addr = lock as *const spinlock_t as usize;
+    let addr = core::ptr::from_ref(lock).addr();
     cpu::lock_acquire(addr, &lock.dep, LockClass::Spin);
     let taken = lock
         .owner
@@ -217,7 +217,7 @@ pub unsafe extern "C" fn inv_rwlock_init(lock: *mut rwlock_t) {
 pub unsafe extern "C" fn inv_read_lock(lock: *mut rwlock_t) {
     // SAFETY: the caller passes a valid lock.
     let lock = unsafe { super::non_null(lock, "read_lock") };
-    let addr = lock as *const rwlock_t as usize;
+    let addr = core::ptr::from_ref(lock).addr();
     cpu::lock_acquire(addr, &lock.dep, LockClass::RwRead);
     spin_until(
         || format!("read_lock on the rwlock at {addr:#x}"),
@@ -241,7 +241,7 @@ pub unsafe extern "C" fn inv_read_lock(lock: *mut rwlock_t) {
 pub unsafe extern "C" fn inv_read_unlock(lock: *mut rwlock_t) {
     // SAFETY: the caller passes a valid lock.
     let lock = unsafe { super::non_null(lock, "read_unlock") };
-    cpu::lock_released(lock as *const rwlock_t as usize, LockClass::RwRead);
+    cpu::lock_released(core::ptr::from_ref(lock).addr(), LockClass::RwRead);
     lock.state.fetch_sub(1, Ordering::Release);
 }
 
@@ -253,7 +253,7 @@ pub unsafe extern "C" fn inv_read_unlock(lock: *mut rwlock_t) {
 pub unsafe extern "C" fn inv_write_lock(lock: *mut rwlock_t) {
     // SAFETY: the caller passes a valid lock.
     let lock = unsafe { super::non_null(lock, "write_lock") };
-    let addr = lock as *const rwlock_t as usize;
+    let addr = core::ptr::from_ref(lock).addr();
     cpu::lock_acquire(addr, &lock.dep, LockClass::RwWrite);
     spin_until(
         || format!("write_lock on the rwlock at {addr:#x}"),
@@ -274,7 +274,7 @@ pub unsafe extern "C" fn inv_write_lock(lock: *mut rwlock_t) {
 pub unsafe extern "C" fn inv_write_unlock(lock: *mut rwlock_t) {
     // SAFETY: the caller passes a valid lock.
     let lock = unsafe { super::non_null(lock, "write_unlock") };
-    cpu::lock_released(lock as *const rwlock_t as usize, LockClass::RwWrite);
+    cpu::lock_released(core::ptr::from_ref(lock).addr(), LockClass::RwWrite);
     lock.state.store(0, Ordering::Release);
 }
 
@@ -330,7 +330,7 @@ pub unsafe extern "C" fn inv_read_seqbegin(lock: *const seqlock_t) -> c_uint {
         || {
             format!(
                 "read_seqbegin on the seqlock at {:#x}",
-                lock as *const _ as usize
+                core::ptr::from_ref(lock).addr()
             )
         },
         || {

@@ -13,7 +13,7 @@ use crate::{
 
 /// `vnet_interrupt` (hardirq context): notes a broken device, and schedules the poll loop
 /// when the used ring has news. `vq` is the queue's virtqueue, as the device passes it.
-pub fn vnet_interrupt(_irq: c_int, vq: &VnetQueueVq) {
+pub fn vnet_interrupt(_irq: c_int, vq: VnetQueueVq<'_>) {
     let q = to_vnet_queue(vq);
     let mut g = q.lock_irqsave();
     g.stats_mut().interrupts += 1;

@@ -240,8 +240,10 @@ unsafe extern "C" fn __release_chardev(kref: *mut ::inv::sys::kref) {
 }
 unsafe impl ::inv::Refcounted for Chardev {
     const RELEASE: unsafe extern "C" fn(*mut ::inv::sys::kref) = __release_chardev;
-    fn raw_kref(&self) -> *mut ::inv::sys::kref {
-        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).ref_) }
+    unsafe fn raw_kref(this: ::core::ptr::NonNull<Self>) -> *mut ::inv::sys::kref {
+        unsafe {
+            ::core::ptr::addr_of_mut!((* this.as_ptr().cast:: < raw::chardev > ()).ref_)
+        }
             .cast::<::inv::sys::kref>()
     }
 }

@@ -192,13 +192,19 @@ impl VnetQueue {
         ::inv::KrefRef::new(self)
     }
     /// The embedded `vq` (`vnet.inv:21`).
-    pub fn vq(&self) -> &VnetQueueVq {
-        unsafe {
-            &*::core::ptr::addr_of_mut!((* self.as_raw()).vq).cast::<VnetQueueVq>()
+    pub fn vq(&self) -> VnetQueueVq<'_> {
+        let ptr = unsafe {
+            ::core::ptr::NonNull::new_unchecked(
+                ::core::ptr::addr_of_mut!((* self.as_raw()).vq),
+            )
+        };
+        VnetQueueVq {
+            ptr,
+            _parent: ::core::marker::PhantomData,
         }
     }
     /// The `struct vnet_queue` that contains `member`: C's `container_of(ptr, struct vnet_queue, vq)`, safe because a [`VnetQueueVq`] only comes from inside one.
-    pub fn from_vq(member: &VnetQueueVq) -> &Self {
+    pub fn from_vq<'a>(member: VnetQueueVq<'a>) -> &'a Self {
         let offset = ::core::mem::offset_of!(raw::vnet_queue, vq);
         let parent = ::inv::container_of_mut::<
             raw::vnet_queue,
@@ -468,26 +474,40 @@ unsafe extern "C" fn __release_vnet_queue(kref: *mut ::inv::sys::kref) {
 }
 unsafe impl ::inv::Refcounted for VnetQueue {
     const RELEASE: unsafe extern "C" fn(*mut ::inv::sys::kref) = __release_vnet_queue;
-    fn raw_kref(&self) -> *mut ::inv::sys::kref {
-        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).ref_) }
+    unsafe fn raw_kref(this: ::core::ptr::NonNull<Self>) -> *mut ::inv::sys::kref {
+        unsafe {
+            ::core::ptr::addr_of_mut!(
+                (* this.as_ptr().cast:: < raw::vnet_queue > ()).ref_
+            )
+        }
             .cast::<::inv::sys::kref>()
     }
 }
 /// The `virtqueue` embedded as `vq` in `struct vnet_queue` (`vnet.inv:21`): made only from its parent, so [`VnetQueue::from_vq`] can give the parent back.
-#[repr(transparent)]
-pub struct VnetQueueVq(::core::cell::UnsafeCell<raw::virtqueue>);
-unsafe impl ::core::marker::Sync for VnetQueueVq {}
-impl VnetQueueVq {
+///
+/// A handle (a pointer borrowed for `'a`), not a reference to the member: the pointer it keeps reaches the whole parent, which `container_of` needs.
+#[derive(Clone, Copy)]
+pub struct VnetQueueVq<'a> {
+    ptr: ::core::ptr::NonNull<raw::virtqueue>,
+    _parent: ::core::marker::PhantomData<&'a VnetQueue>,
+}
+unsafe impl ::core::marker::Sync for VnetQueueVq<'_> {}
+unsafe impl ::core::marker::Send for VnetQueueVq<'_> {}
+impl<'a> VnetQueueVq<'a> {
     /// Wraps a `struct virtqueue` that is the `vq` member of a live `struct vnet_queue`.
     ///
     /// # Safety
-    /// `ptr` points to the `vq` member of a `struct vnet_queue` valid for `'a`, under the rules of [`VnetQueue::from_raw`].
-    pub unsafe fn from_raw<'a>(ptr: *mut raw::virtqueue) -> &'a Self {
-        unsafe { &*ptr.cast::<Self>() }
+    /// `ptr` points to the `vq` member of a `struct vnet_queue` valid for `'a`, under the rules of [`VnetQueue::from_raw`], and was derived from a pointer to that whole struct (as C's pointers are), not from a reference to the member alone.
+    pub unsafe fn from_raw(ptr: *mut raw::virtqueue) -> Self {
+        let ptr = unsafe { ::core::ptr::NonNull::new_unchecked(ptr) };
+        VnetQueueVq {
+            ptr,
+            _parent: ::core::marker::PhantomData,
+        }
     }
     /// The C object, for passing to C functions.
-    pub fn as_raw(&self) -> *mut raw::virtqueue {
-        self.0.get()
+    pub fn as_raw(self) -> *mut raw::virtqueue {
+        self.ptr.as_ptr()
     }
 }
 /// The C `struct vnet_dev`, as `vnet.inv:26` says it is used.
@@ -802,7 +822,7 @@ unsafe impl ::inv::dma::Pod for raw::vring_desc {}
 unsafe impl ::inv::dma::Pod for raw::vring_idx {}
 unsafe impl ::inv::dma::Pod for raw::vring_used_elem {}
 /// `to_vnet_queue`: the `struct vnet_queue` that contains `vq` (C's `container_of`), safely.
-pub fn to_vnet_queue(vq: &VnetQueueVq) -> &VnetQueue {
+pub fn to_vnet_queue(vq: VnetQueueVq<'_>) -> &VnetQueue {
     VnetQueue::from_vq(vq)
 }
 /// The operations of `struct vnet_dev_ops` (`vnet.inv:35`): implement it, and [`vnet_dev_ops_table`] gives the C table that calls the implementation.
