@@ -225,7 +225,11 @@ fn strukt(md: &mut String, s: &ir::Struct) {
                 format!("guarded by `{}`", lock_name(lock)),
                 match lock.owner {
                     LockOwner::Global => format!("`.{}(&guard)`, `.{set}(&mut guard, v)`", f.name),
-                    _ => format!("on the guard only: `g.{}()`, `g.{set}(v)`", f.name),
+                    _ => format!(
+                        "on the guard only: `g.{}()`, `g.{set}(v)` (`g.{}_mut()` for a struct \
+                         or array)",
+                        f.name, f.name
+                    ),
                 },
             ),
             Access::Readonly { .. } => (
