@@ -7,7 +7,7 @@
 # components if they are missing, and fails if it cannot.)
 #
 # What runs, one test binary at a time:
-#   invc-annotations: guards, dma, kref_list, rcu, errno_attrs, and the doctests;
+#   invc-annotations: guards, dma, kref_list, refcount, rcu, errno_attrs, and the doctests;
 #   vnet-example:     wrappers (the generated vnet-inv crate in use);
 #   chardev-example:  invariants (the generated chardev-inv crate in use).
 #
@@ -47,7 +47,7 @@ run() {
     cargo +nightly miri test --locked "$@"
 }
 
-for test in guards dma kref_list rcu errno_attrs; do
+for test in guards dma kref_list refcount rcu errno_attrs; do
     run -p invc-annotations --test "$test" -- --skip aborts
 done
 run -p invc-annotations --doc

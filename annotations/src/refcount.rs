@@ -69,7 +69,8 @@ impl<T: Counted> CountedRef<T> {
         let ptr = NonNull::from(obj);
         // SAFETY: `obj` is borrowed, so its memory is valid even if its count is zero.
         let got = unsafe { sys::refcount_inc_not_zero(T::raw_refcount(ptr)) };
-        got.then_some(CountedRef {
+        // Lazily: a `CountedRef` made for nothing would put a reference nobody took.
+        got.then(|| CountedRef {
             ptr,
             _owns: PhantomData,
         })
