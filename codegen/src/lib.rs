@@ -269,9 +269,16 @@ fn container_of_macro(m: &ir::Macro) -> Option<proc_macro2::TokenStream> {
         m.name, parent.name
     );
     let docs = m.docs.iter().map(|d| format!(" {}", d.trim()));
+    // Kernel macros are often upper case (`EXT2_I`); the function keeps the C name.
+    let allow = m
+        .name
+        .chars()
+        .any(|c| c.is_ascii_uppercase())
+        .then(|| quote!(#[allow(non_snake_case)]));
     Some(quote! {
         #[doc = #doc]
         #(#[doc = #docs])*
+        #allow
         pub fn #name(#param: &#member_type) -> &#parent_type {
             #parent_type::#from(#param)
         }
