@@ -1,0 +1,115 @@
+//! Paths ("/a/b"): the path-level operations of `ext2lite.c`, as methods of [`Fs`].
+
+use crate::inode::{getattr, iget, mode};
+use crate::*;
+
+/// The next component of `path` and the rest (`next_component`); `None` at the end.
+fn next_component(path: &[u8]) -> Res<Option<(&[u8], &[u8])>> {
+    let start = path.iter().position(|&c| c != b'/').unwrap_or(path.len());
+    let path = &path[start..];
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let end = path.iter().position(|&c| c == b'/').unwrap_or(path.len());
+    if end > NAME_LEN {
+        return Err(-ENAMETOOLONG);
+    }
+    Ok(Some((&path[..end], &path[end..])))
+}
+
+impl Fs {
+    /// `ext2l_namei`: the inode at `path`.
+    pub fn namei(&self, path: &str) -> Res<InodeRef> {
+        self.namei_bytes(path.as_bytes())
+    }
+
+    fn namei_bytes(&self, mut path: &[u8]) -> Res<InodeRef> {
+        let mut ei = iget(self.sb(), ROOT_INO)?;
+        while let Some((name, rest)) = next_component(path)? {
+            let nr = dir::lookup(&ei, name)?;
+            ei = iget(self.sb(), nr)?;
+            path = rest;
+        }
+        Ok(ei)
+    }
+
+    /// The parent directory of `path` and its last component (`namei_parent`).
+    fn namei_parent<'p>(&self, path: &'p str) -> Res<(InodeRef, &'p [u8])> {
+        let path = path.as_bytes();
+        let start = path.iter().position(|&c| c != b'/').unwrap_or(path.len());
+        let path = &path[start..];
+        let (parent, rest): (&[u8], &[u8]) = match path.iter().rposition(|&c| c == b'/') {
+            Some(slash) => {
+                if slash >= 256 {
+                    return Err(-ENAMETOOLONG);
+                }
+                (&path[..slash], &path[slash + 1..])
+            }
+            None => (&[], path),
+        };
+        let Some((last, _)) = next_component(rest)? else {
+            return Err(-EINVAL);
+        };
+        Ok((self.namei_bytes(parent)?, last))
+    }
+
+    /// `ext2l_create_path`: a file or directory; its inode number.
+    pub fn create_path(&self, path: &str, is_dir: bool) -> Res<u32> {
+        let (dir, last) = self.namei_parent(path)?;
+        dir::create(&dir, last, is_dir)
+    }
+
+    /// `ext2l_unlink_path`.
+    pub fn unlink_path(&self, path: &str) -> Res<()> {
+        let (dir, last) = self.namei_parent(path)?;
+        dir::unlink(&dir, last)
+    }
+
+    /// `ext2l_rmdir_path`.
+    pub fn rmdir_path(&self, path: &str) -> Res<()> {
+        let (dir, last) = self.namei_parent(path)?;
+        dir::rmdir(&dir, last)
+    }
+
+    /// `ext2l_write_path`.
+    pub fn write_path(&self, path: &str, pos: u32, buf: &[u8]) -> Res<usize> {
+        let ei = self.namei(path)?;
+        inode::file_write(&ei, pos, buf)
+    }
+
+    /// `ext2l_read_path`.
+    pub fn read_path(&self, path: &str, pos: u32, buf: &mut [u8]) -> Res<usize> {
+        let ei = self.namei(path)?;
+        if is_dir_mode(mode(&ei)) {
+            return Err(-EISDIR);
+        }
+        inode::file_read(&ei, pos, buf)
+    }
+
+    /// `ext2l_truncate_path`.
+    pub fn truncate_path(&self, path: &str, size: u32) -> Res<()> {
+        let ei = self.namei(path)?;
+        inode::truncate(&ei, size)
+    }
+
+    /// `ext2l_stat_path`: through the VFS inode, as `ext2l_getattr` is called.
+    pub fn stat_path(&self, path: &str) -> Res<Stat> {
+        let ei = self.namei(path)?;
+        Ok(getattr(ei.vfs_inode()))
+    }
+
+    /// `ext2l_readdir_path`: every entry, in order.
+    pub fn readdir_path(&self, path: &str) -> Res<Vec<DirEntry>> {
+        let ei = self.namei(path)?;
+        let mut out = Vec::new();
+        dir::readdir(&ei, |name, ino, file_type| {
+            out.push(DirEntry {
+                name: name.to_vec(),
+                ino,
+                file_type,
+            });
+            false
+        })?;
+        Ok(out)
+    }
+}

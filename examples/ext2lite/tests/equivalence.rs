@@ -1,0 +1,907 @@
+//! The C `ext2lite.c` and its Rust translation, driven through the same operations: every
+//! result (return values, errnos, data read, stat, directory listings, free counts) must be
+//! the same, the images both write must be byte-identical, and each must read the image the
+//! other wrote. Proptest makes the sequences; the edge cases of issue 6 (corrupt superblock,
+//! directory full, out of blocks, device errors) are tests of their own.
+
+use std::ffi::{CString, c_char, c_int, c_uint, c_void};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ext2lite_example::{self as e2, DirEntry, Fs, Stat, c, raw};
+use proptest::prelude::*;
+
+/// A fresh image path under the system's temporary folder; removed on drop.
+struct TempImage(PathBuf);
+
+impl TempImage {
+    fn new(tag: &str) -> TempImage {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join("ext2lite-tests");
+        std::fs::create_dir_all(&dir).unwrap();
+        TempImage(dir.join(format!("{tag}-{}-{n}.img", std::process::id())))
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.0).unwrap()
+    }
+}
+
+impl Drop for TempImage {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn cstr(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+fn cpath(p: &Path) -> CString {
+    cstr(p.to_str().unwrap())
+}
+
+/// One of the two implementations, with the path-level API both have.
+trait Impl: Sized {
+    const NAME: &'static str;
+    fn mkfs(path: &Path, blocks: u32, inodes: u32) -> i32;
+    fn mount(path: &Path, fail_read_block: i32) -> Result<Self, i32>;
+    fn unmount(self) -> i32;
+    fn bdev(&self) -> *mut raw::ext2l_bdev;
+    fn create(&self, path: &str, is_dir: bool) -> i64;
+    fn unlink(&self, path: &str) -> i64;
+    fn rmdir(&self, path: &str) -> i64;
+    fn write(&self, path: &str, pos: u32, data: &[u8]) -> i64;
+    fn read(&self, path: &str, pos: u32, len: usize) -> (i64, Vec<u8>);
+    fn truncate(&self, path: &str, size: u32) -> i64;
+    fn stat(&self, path: &str) -> Result<Stat, i32>;
+    fn readdir(&self, path: &str) -> Result<Vec<DirEntry>, i32>;
+    fn statfs(&self) -> (u32, u32);
+
+    /// Makes reads (or writes) of `block` fail, or none with -1.
+    fn fail(&self, read: i32, write: i32) {
+        // SAFETY: the device struct lives while the file system is mounted, and this test
+        // drives it from one thread.
+        unsafe {
+            (*self.bdev()).fail_read_block = read;
+            (*self.bdev()).fail_write_block = write;
+        }
+    }
+}
+
+/// The C version.
+struct C(*mut raw::ext2l_sb_info);
+
+unsafe extern "C" fn collect(
+    ctx: *mut c_void,
+    name: *const c_char,
+    len: c_int,
+    ino: c_uint,
+    file_type: c_uint,
+) -> c_int {
+    // SAFETY: `ctx` is the `Vec` `C::readdir` passes, and `name` has `len` bytes.
+    unsafe {
+        let out = &mut *ctx.cast::<Vec<DirEntry>>();
+        out.push(DirEntry {
+            name: std::slice::from_raw_parts(name.cast::<u8>(), len as usize).to_vec(),
+            ino,
+            file_type: file_type as u8,
+        });
+    }
+    0
+}
+
+impl Impl for C {
+    const NAME: &'static str = "C";
+    fn mkfs(path: &Path, blocks: u32, inodes: u32) -> i32 {
+        // SAFETY: a valid C string.
+        unsafe { c::ext2l_mkfs(cpath(path).as_ptr(), blocks, inodes) }
+    }
+    fn mount(path: &Path, fail_read_block: i32) -> Result<Self, i32> {
+        let p = cpath(path);
+        // SAFETY: as `ext2l_mount` does, with the fault set between open and fill_super;
+        // both structs are zeroed (valid) and freed by the shim's kfree in `ext2l_unmount`,
+        // so they are allocated with the shim's kzalloc.
+        unsafe {
+            let bdev = inv::sys::kzalloc(std::mem::size_of::<raw::ext2l_bdev>(), 0)
+                .cast::<raw::ext2l_bdev>();
+            let err = c::ext2l_bdev_open(bdev, p.as_ptr());
+            if err != 0 {
+                inv::sys::kfree(bdev.cast());
+                return Err(err);
+            }
+            (*bdev).fail_read_block = fail_read_block;
+            let sbi = inv::sys::kzalloc(std::mem::size_of::<raw::ext2l_sb_info>(), 0)
+                .cast::<raw::ext2l_sb_info>();
+            let err = c::ext2l_fill_super(sbi, bdev);
+            if err != 0 {
+                c::ext2l_bdev_close(bdev);
+                inv::sys::kfree(bdev.cast());
+                inv::sys::kfree(sbi.cast());
+                return Err(err);
+            }
+            Ok(C(sbi))
+        }
+    }
+    fn unmount(self) -> i32 {
+        // SAFETY: a mounted file system, not used after.
+        unsafe { c::ext2l_unmount(self.0) }
+    }
+    fn bdev(&self) -> *mut raw::ext2l_bdev {
+        // SAFETY: a mounted file system.
+        unsafe { (*self.0).s_bdev }
+    }
+    fn create(&self, path: &str, is_dir: bool) -> i64 {
+        // SAFETY: a mounted file system and a C string.
+        i64::from(unsafe { c::ext2l_create_path(self.0, cstr(path).as_ptr(), is_dir.into()) })
+    }
+    fn unlink(&self, path: &str) -> i64 {
+        // SAFETY: as above.
+        i64::from(unsafe { c::ext2l_unlink_path(self.0, cstr(path).as_ptr()) })
+    }
+    fn rmdir(&self, path: &str) -> i64 {
+        // SAFETY: as above.
+        i64::from(unsafe { c::ext2l_rmdir_path(self.0, cstr(path).as_ptr()) })
+    }
+    fn write(&self, path: &str, pos: u32, data: &[u8]) -> i64 {
+        // SAFETY: as above, and `data` is valid for its length.
+        unsafe {
+            c::ext2l_write_path(
+                self.0,
+                cstr(path).as_ptr(),
+                pos,
+                data.as_ptr().cast(),
+                data.len(),
+            ) as i64
+        }
+    }
+    fn read(&self, path: &str, pos: u32, len: usize) -> (i64, Vec<u8>) {
+        let mut buf = vec![0xAA; len];
+        // SAFETY: as above, and `buf` is valid for `len` bytes.
+        let n = unsafe {
+            c::ext2l_read_path(
+                self.0,
+                cstr(path).as_ptr(),
+                pos,
+                buf.as_mut_ptr().cast(),
+                len,
+            )
+        } as i64;
+        buf.truncate(n.max(0) as usize);
+        (n, buf)
+    }
+    fn truncate(&self, path: &str, size: u32) -> i64 {
+        // SAFETY: as above.
+        i64::from(unsafe { c::ext2l_truncate_path(self.0, cstr(path).as_ptr(), size) })
+    }
+    fn stat(&self, path: &str) -> Result<Stat, i32> {
+        let mut st = c::ext2l_stat::default();
+        // SAFETY: as above.
+        let err = unsafe { c::ext2l_stat_path(self.0, cstr(path).as_ptr(), &mut st) };
+        match err {
+            0 => Ok(Stat {
+                ino: st.ino,
+                mode: st.mode,
+                size: st.size,
+                nlink: st.nlink,
+                blocks: st.blocks,
+            }),
+            e => Err(e),
+        }
+    }
+    fn readdir(&self, path: &str) -> Result<Vec<DirEntry>, i32> {
+        let mut out: Vec<DirEntry> = Vec::new();
+        // SAFETY: as above; `collect` gets `out` back as its context.
+        let err = unsafe {
+            c::ext2l_readdir_path(self.0, cstr(path).as_ptr(), collect, (&raw mut out).cast())
+        };
+        match err {
+            0 => Ok(out),
+            e => Err(e),
+        }
+    }
+    fn statfs(&self) -> (u32, u32) {
+        let (mut b, mut i) = (0, 0);
+        // SAFETY: a mounted file system.
+        unsafe { c::ext2l_statfs(self.0, &mut b, &mut i) };
+        (b, i)
+    }
+}
+
+/// The Rust translation.
+struct R(Fs);
+
+fn code<T>(r: e2::Res<T>, ok: impl FnOnce(T) -> i64) -> i64 {
+    match r {
+        Ok(v) => ok(v),
+        Err(e) => i64::from(e),
+    }
+}
+
+impl Impl for R {
+    const NAME: &'static str = "Rust";
+    fn mkfs(path: &Path, blocks: u32, inodes: u32) -> i32 {
+        e2::mkfs(path, blocks, inodes).err().unwrap_or(0)
+    }
+    fn mount(path: &Path, fail_read_block: i32) -> Result<Self, i32> {
+        Fs::mount_failing(path, fail_read_block).map(R)
+    }
+    fn unmount(self) -> i32 {
+        match self.0.unmount() {
+            Ok(res) => res.err().unwrap_or(0),
+            Err(_) => panic!("the Rust inode cache is not empty at unmount"),
+        }
+    }
+    fn bdev(&self) -> *mut raw::ext2l_bdev {
+        self.0.bdev_raw()
+    }
+    fn create(&self, path: &str, is_dir: bool) -> i64 {
+        code(self.0.create_path(path, is_dir), i64::from)
+    }
+    fn unlink(&self, path: &str) -> i64 {
+        code(self.0.unlink_path(path), |()| 0)
+    }
+    fn rmdir(&self, path: &str) -> i64 {
+        code(self.0.rmdir_path(path), |()| 0)
+    }
+    fn write(&self, path: &str, pos: u32, data: &[u8]) -> i64 {
+        code(self.0.write_path(path, pos, data), |n| n as i64)
+    }
+    fn read(&self, path: &str, pos: u32, len: usize) -> (i64, Vec<u8>) {
+        let mut buf = vec![0xAA; len];
+        let n = code(self.0.read_path(path, pos, &mut buf), |n| n as i64);
+        buf.truncate(n.max(0) as usize);
+        (n, buf)
+    }
+    fn truncate(&self, path: &str, size: u32) -> i64 {
+        code(self.0.truncate_path(path, size), |()| 0)
+    }
+    fn stat(&self, path: &str) -> Result<Stat, i32> {
+        self.0.stat_path(path)
+    }
+    fn readdir(&self, path: &str) -> Result<Vec<DirEntry>, i32> {
+        self.0.readdir_path(path)
+    }
+    fn statfs(&self) -> (u32, u32) {
+        self.0.statfs()
+    }
+}
+
+/// What an operation observably did.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Code(i64),
+    Read(i64, Vec<u8>),
+    Stat(Result<Stat, i32>),
+    Dir(Result<Vec<DirEntry>, i32>),
+    Counts((u32, u32)),
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Create {
+        path: String,
+        is_dir: bool,
+    },
+    Unlink(String),
+    Rmdir(String),
+    Write {
+        path: String,
+        pos: u32,
+        len: usize,
+        seed: u8,
+    },
+    Read {
+        path: String,
+        pos: u32,
+        len: usize,
+    },
+    Truncate {
+        path: String,
+        size: u32,
+    },
+    Stat(String),
+    Readdir(String),
+    Statfs,
+    /// Creates `count` files named after `from..` in `dir`, stopping at the first error.
+    Fill {
+        dir: String,
+        from: u32,
+        count: u32,
+    },
+    /// Reads of this block fail for one operation.
+    FailRead {
+        block: i32,
+        then: Box<Op>,
+    },
+    /// Writes of this block fail for one operation.
+    FailWrite {
+        block: i32,
+        then: Box<Op>,
+    },
+}
+
+fn data(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+/// The `k`th name `Op::Fill` uses: 2 to 60 bytes, the same for the same `k`.
+fn fill_name(k: u32) -> String {
+    format!("n{k}{}", "x".repeat((k as usize * 7) % 58))
+}
+
+fn apply<I: Impl>(fs: &I, op: &Op) -> Outcome {
+    match op {
+        Op::Create { path, is_dir } => Outcome::Code(fs.create(path, *is_dir)),
+        Op::Unlink(p) => Outcome::Code(fs.unlink(p)),
+        Op::Rmdir(p) => Outcome::Code(fs.rmdir(p)),
+        Op::Write {
+            path,
+            pos,
+            len,
+            seed,
+        } => Outcome::Code(fs.write(path, *pos, &data(*len, *seed))),
+        Op::Read { path, pos, len } => {
+            let (n, b) = fs.read(path, *pos, *len);
+            Outcome::Read(n, b)
+        }
+        Op::Truncate { path, size } => Outcome::Code(fs.truncate(path, *size)),
+        Op::Stat(p) => Outcome::Stat(fs.stat(p)),
+        Op::Readdir(p) => Outcome::Dir(fs.readdir(p)),
+        Op::Statfs => Outcome::Counts(fs.statfs()),
+        Op::Fill { dir, from, count } => {
+            let mut made = 0u8;
+            for k in *from..*from + *count {
+                let r = fs.create(&format!("{dir}/{}", fill_name(k)), false);
+                if r < 0 {
+                    return Outcome::Read(r, vec![made]);
+                }
+                made += 1;
+            }
+            Outcome::Code(i64::from(made))
+        }
+        Op::FailRead { block, then } => {
+            fs.fail(*block, -1);
+            let out = apply(fs, then);
+            fs.fail(-1, -1);
+            out
+        }
+        Op::FailWrite { block, then } => {
+            fs.fail(-1, *block);
+            let out = apply(fs, then);
+            fs.fail(-1, -1);
+            out
+        }
+    }
+}
+
+/// Runs `ops` on a fresh image of the given size; the outcomes and the image's bytes.
+fn run<I: Impl>(
+    blocks: u32,
+    inodes: u32,
+    ops: &[Op],
+    remount_every: usize,
+) -> (Vec<Outcome>, Vec<u8>) {
+    let img = TempImage::new(I::NAME);
+    assert_eq!(I::mkfs(img.path(), blocks, inodes), 0);
+    let mut fs = I::mount(img.path(), -1).expect("mount a fresh image");
+    let mut out = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        out.push(apply(&fs, op));
+        if remount_every != 0 && i % remount_every == remount_every - 1 {
+            assert_eq!(fs.unmount(), 0);
+            fs = I::mount(img.path(), -1).expect("remount");
+        }
+    }
+    out.push(Outcome::Counts(fs.statfs()));
+    assert_eq!(fs.unmount(), 0);
+    (out, img.bytes())
+}
+
+/// Everything reachable in a file system: each path's stat, listing and contents.
+fn dump<I: Impl>(fs: &I) -> Vec<(String, Outcome)> {
+    let mut out = Vec::new();
+    let mut todo = vec![String::new()];
+    while let Some(dir) = todo.pop() {
+        let list = fs.readdir(if dir.is_empty() { "/" } else { &dir });
+        if let Ok(entries) = &list {
+            for e in entries {
+                let name = String::from_utf8(e.name.clone()).unwrap();
+                if name == "." || name == ".." {
+                    continue;
+                }
+                let path = format!("{dir}/{name}");
+                out.push((path.clone(), Outcome::Stat(fs.stat(&path))));
+                if e.file_type == e2::FT_DIR {
+                    todo.push(path);
+                } else {
+                    let (n, b) = fs.read(&path, 0, 300 * 1024);
+                    out.push((path, Outcome::Read(n, b)));
+                }
+            }
+        }
+        out.push((dir, Outcome::Dir(list)));
+    }
+    out.push(("statfs".into(), Outcome::Counts(fs.statfs())));
+    out
+}
+
+/// Mounts `bytes` (an image) with `I` and dumps it.
+fn dump_image<I: Impl>(bytes: &[u8]) -> Vec<(String, Outcome)> {
+    let img = TempImage::new("dump");
+    std::fs::write(img.path(), bytes).unwrap();
+    let fs = I::mount(img.path(), -1).expect("mount the other's image");
+    let out = dump(&fs);
+    assert_eq!(fs.unmount(), 0);
+    out
+}
+
+/// Runs `ops` on both, compares outcomes and images, and cross-reads the images.
+fn check_same(blocks: u32, inodes: u32, ops: &[Op], remount_every: usize) {
+    let (c_out, c_img) = run::<C>(blocks, inodes, ops, remount_every);
+    let (r_out, r_img) = run::<R>(blocks, inodes, ops, remount_every);
+    for (i, (c, r)) in c_out.iter().zip(&r_out).enumerate() {
+        assert_eq!(c, r, "outcome {i} differs (op {:?})", ops.get(i));
+    }
+    assert_eq!(c_out.len(), r_out.len());
+    if let Some(at) = c_img.iter().zip(&r_img).position(|(a, b)| a != b) {
+        panic!(
+            "the images differ first at byte {at} (block {})",
+            at / e2::BLOCK_SIZE
+        );
+    }
+    assert_eq!(c_img.len(), r_img.len());
+    // Each reads the other's image, and sees what the writer sees in its own.
+    let c_reads_rust = dump_image::<C>(&r_img);
+    let rust_reads_c = dump_image::<R>(&c_img);
+    assert_eq!(c_reads_rust, rust_reads_c);
+    assert_eq!(c_reads_rust, dump_image::<C>(&c_img));
+}
+
+// ---- proptest ----
+
+fn a_path() -> impl Strategy<Value = String> {
+    let dirs = prop::sample::select(vec!["", "/d0", "/d1", "/d0/d2"]);
+    let names = prop::sample::select(vec![
+        "f0",
+        "f1",
+        "f2",
+        "d0",
+        "d1",
+        "d2",
+        "a_much_longer_file_name_0",
+    ]);
+    (dirs, names).prop_map(|(d, n)| format!("{d}/{n}"))
+}
+
+fn a_pos() -> impl Strategy<Value = u32> {
+    prop_oneof![
+        0u32..4096,
+        0u32..(30 * 1024),
+        (268u32 * 1024 - 2048)..(268 * 1024 + 10),
+    ]
+}
+
+fn an_op() -> impl Strategy<Value = Op> {
+    let simple: BoxedStrategy<Op> = prop_oneof![
+        3 => (a_path(), any::<bool>()).prop_map(|(path, is_dir)| Op::Create { path, is_dir }),
+        1 => a_path().prop_map(Op::Unlink),
+        1 => a_path().prop_map(Op::Rmdir),
+        4 => (a_path(), a_pos(), 0usize..5000, any::<u8>())
+            .prop_map(|(path, pos, len, seed)| Op::Write { path, pos, len, seed }),
+        2 => (a_path(), a_pos(), 0usize..5000).prop_map(|(path, pos, len)| Op::Read { path, pos, len }),
+        1 => (a_path(), a_pos()).prop_map(|(path, size)| Op::Truncate { path, size }),
+        1 => a_path().prop_map(Op::Stat),
+        1 => prop::sample::select(vec!["/", "/d0", "/d1", "/d0/d2"])
+            .prop_map(|p| Op::Readdir(p.to_owned())),
+        1 => Just(Op::Statfs),
+        1 => (prop::sample::select(vec!["", "/d0", "/d1", "/d0/d2"]), 0u32..40, 0u32..60)
+            .prop_map(|(d, from, count)| Op::Fill { dir: d.to_owned(), from, count }),
+        1 => (a_path(), 0u32..60).prop_map(|(d, k)| Op::Unlink(format!("{}/{}",
+            &d[..d.rfind('/').unwrap_or(0)], fill_name(k)))),
+    ]
+    .boxed();
+    prop_oneof![
+        20 => simple.clone(),
+        1 => (0i32..40, simple.clone()).prop_map(|(block, then)| Op::FailRead { block, then: Box::new(then) }),
+        1 => (0i32..40, simple).prop_map(|(block, then)| Op::FailWrite { block, then: Box::new(then) }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn c_and_rust_agree_on_random_operations(
+        ops in prop::collection::vec(an_op(), 1..60),
+        remount_every in 0usize..12,
+        small in any::<bool>(),
+    ) {
+        // A small image runs out of blocks and inodes; a larger one reaches the indirect block.
+        let (blocks, inodes) = if small { (48, 16) } else { (600, 64) };
+        check_same(blocks, inodes, &ops, remount_every);
+    }
+}
+
+// ---- hand-picked edge cases ----
+
+fn create(p: &str, is_dir: bool) -> Op {
+    Op::Create {
+        path: p.into(),
+        is_dir,
+    }
+}
+
+fn write(p: &str, pos: u32, len: usize) -> Op {
+    Op::Write {
+        path: p.into(),
+        pos,
+        len,
+        seed: 7,
+    }
+}
+
+#[test]
+fn a_fresh_image_is_the_same_and_mounts_both_ways() {
+    check_same(64, 32, &[], 0);
+    check_same(
+        e2::MAX_BLOCKS,
+        e2::MAX_INODES,
+        &[Op::Readdir("/".into())],
+        0,
+    );
+}
+
+#[test]
+fn mkfs_rejects_the_same_geometries() {
+    for (blocks, inodes) in [
+        (15, 16),
+        (8193, 16),
+        (64, 8),
+        (64, 20),
+        (64, 2048),
+        (16, 1024),
+    ] {
+        let (ci, ri) = (TempImage::new("mkfs-c"), TempImage::new("mkfs-r"));
+        let c = C::mkfs(ci.path(), blocks, inodes);
+        let r = R::mkfs(ri.path(), blocks, inodes);
+        assert_eq!(c, r, "mkfs({blocks}, {inodes})");
+        assert!(c < 0, "mkfs({blocks}, {inodes}) should fail");
+    }
+}
+
+/// Each way of corrupting the superblock or group descriptor: byte offset, new bytes.
+const CORRUPTIONS: &[(&str, usize, &[u8])] = &[
+    ("bad magic", 1024 + 56, &[0x34, 0x12]),
+    ("log block size 1", 1024 + 24, &[1, 0, 0, 0]),
+    ("first data block 0", 1024 + 20, &[0, 0, 0, 0]),
+    ("blocks count past the device", 1024 + 4, &[0, 0x10, 0, 0]),
+    ("blocks count too small", 1024 + 4, &[8, 0, 0, 0]),
+    ("inodes count not a multiple of 8", 1024, &[17, 0, 0, 0]),
+    ("free blocks above blocks", 1024 + 12, &[0xff, 0xff, 0, 0]),
+    ("free inodes above inodes", 1024 + 16, &[0xff, 0, 0, 0]),
+    ("inode size 256", 1024 + 88, &[0, 1]),
+    ("first inode 12", 1024 + 84, &[12, 0, 0, 0]),
+    ("revision 0", 1024 + 76, &[0, 0, 0, 0]),
+    (
+        "group descriptor: inode table moved",
+        2048 + 8,
+        &[9, 0, 0, 0],
+    ),
+    ("group descriptor: free count differs", 2048 + 12, &[1, 0]),
+    ("group descriptor: no directories", 2048 + 16, &[0, 0]),
+];
+
+#[test]
+fn a_corrupt_superblock_is_einval_for_both() {
+    let img = TempImage::new("corrupt");
+    assert_eq!(C::mkfs(img.path(), 64, 32), 0);
+    let good = img.bytes();
+    for &(what, at, bytes) in CORRUPTIONS {
+        let mut bad = good.clone();
+        bad[at..at + bytes.len()].copy_from_slice(bytes);
+        std::fs::write(img.path(), &bad).unwrap();
+        let c = C::mount(img.path(), -1).map(|fs| fs.unmount());
+        let r = R::mount(img.path(), -1).map(|fs| fs.unmount());
+        assert_eq!(c, Err(-e2::EINVAL), "C, {what}");
+        assert_eq!(r, Err(-e2::EINVAL), "Rust, {what}");
+        // A failed mount writes nothing.
+        assert_eq!(img.bytes(), bad, "{what}");
+    }
+}
+
+#[test]
+fn a_device_error_at_mount_is_eio_for_both() {
+    for block in [1, 2] {
+        let img = TempImage::new("eio");
+        assert_eq!(C::mkfs(img.path(), 64, 32), 0);
+        assert_eq!(C::mount(img.path(), block).err(), Some(-e2::EIO));
+        assert_eq!(R::mount(img.path(), block).err(), Some(-e2::EIO));
+    }
+}
+
+#[test]
+fn a_full_directory_is_enospc_for_both() {
+    // 24-byte entries (16-byte names): a directory of two blocks holds 84 of them.
+    let mut ops = vec![create("/d0", true)];
+    ops.extend((0..100).map(|i| create(&format!("/d0/file_name_{i:05}"), false)));
+    ops.push(Op::Readdir("/d0".into()));
+    ops.push(Op::Stat("/d0".into()));
+    // Removing one makes room for exactly one.
+    ops.push(Op::Unlink("/d0/file_name_00040".into()));
+    ops.push(create("/d0/new_name_000001", false));
+    ops.push(create("/d0/new_name_000002", false));
+    let (c_out, _) = run::<C>(400, 128, &ops, 0);
+    let full = c_out
+        .iter()
+        .filter(|o| **o == Outcome::Code(-i64::from(e2::ENOSPC)))
+        .count();
+    assert!(full > 10, "the directory never filled up: {c_out:?}");
+    let n = ops.len();
+    assert_eq!(c_out[n - 3], Outcome::Code(0), "unlinked");
+    // The new file gets the inode and the entry's space the unlinked one freed.
+    assert_eq!(c_out[n - 2], Outcome::Code(12 + 40));
+    assert_eq!(c_out[n - 1], Outcome::Code(-i64::from(e2::ENOSPC)));
+    check_same(400, 128, &ops, 0);
+    check_same(400, 128, &ops, 17);
+}
+
+#[test]
+fn running_out_of_blocks_is_enospc_for_both() {
+    // 16 blocks, 16 inodes: 8 free blocks. The second file gets what is left.
+    let ops = vec![
+        create("/a", false),
+        write("/a", 0, 5 * 1024),
+        create("/b", false),
+        write("/b", 0, 10 * 1024),
+        write("/b", 20 * 1024, 10),
+        Op::Statfs,
+        Op::Stat("/b".into()),
+        create("/d", true),
+        Op::Truncate {
+            path: "/a".into(),
+            size: 1000,
+        },
+        Op::Statfs,
+        write("/b", 20 * 1024, 10),
+        create("/d", true),
+        Op::Unlink("/a".into()),
+        Op::Unlink("/b".into()),
+        Op::Statfs,
+    ];
+    let (c_out, _) = run::<C>(16, 16, &ops, 0);
+    assert_eq!(c_out[1], Outcome::Code(5 * 1024));
+    assert_eq!(
+        c_out[3],
+        Outcome::Code(3 * 1024),
+        "a partial write up to the last block"
+    );
+    assert_eq!(c_out[4], Outcome::Code(-i64::from(e2::ENOSPC)));
+    assert_eq!(c_out[5], Outcome::Counts((0, 4)));
+    assert_eq!(c_out[7], Outcome::Code(-i64::from(e2::ENOSPC)));
+    // /b got its indirect and data block after the truncate, /d its block; then /a and /b
+    // are gone: 8 - 1 (/d) free blocks, 6 - 1 (/d) free inodes.
+    assert_eq!(c_out[10], Outcome::Code(10));
+    assert_eq!(c_out[11], Outcome::Code(13));
+    assert_eq!(c_out[14], Outcome::Counts((7, 5)));
+    check_same(16, 16, &ops, 0);
+    check_same(16, 16, &ops, 3);
+}
+
+#[test]
+fn running_out_of_inodes_is_enospc_for_both() {
+    let ops: Vec<Op> = (0..8)
+        .map(|i| create(&format!("/f{i}"), i % 2 == 0))
+        .collect();
+    let (c_out, _) = run::<C>(64, 16, &ops, 0);
+    assert_eq!(c_out[5], Outcome::Code(16));
+    assert_eq!(c_out[6], Outcome::Code(-i64::from(e2::ENOSPC)));
+    check_same(64, 16, &ops, 0);
+}
+
+#[test]
+fn big_files_use_the_indirect_block_and_stop_at_the_limit() {
+    let max = 268 * 1024;
+    let ops = vec![
+        create("/big", false),
+        write("/big", 0, 20 * 1024),
+        write("/big", max - 100, 100),
+        write("/big", max - 100, 101),
+        write("/big", max, 1),
+        Op::Stat("/big".into()),
+        Op::Read {
+            path: "/big".into(),
+            pos: 100 * 1024,
+            len: 2048,
+        },
+        Op::Truncate {
+            path: "/big".into(),
+            size: 13 * 1024 + 5,
+        },
+        Op::Stat("/big".into()),
+        Op::Truncate {
+            path: "/big".into(),
+            size: 5000,
+        },
+        Op::Stat("/big".into()),
+        Op::Truncate {
+            path: "/big".into(),
+            size: 9000,
+        },
+        Op::Read {
+            path: "/big".into(),
+            pos: 4000,
+            len: 5000,
+        },
+        Op::Truncate {
+            path: "/big".into(),
+            size: max + 1,
+        },
+        Op::Statfs,
+    ];
+    let (c_out, _) = run::<C>(600, 32, &ops, 0);
+    assert_eq!(c_out[3], Outcome::Code(-i64::from(e2::EFBIG)));
+    // 21 data blocks and the indirect block, in 512-byte sectors.
+    let Outcome::Stat(Ok(st)) = &c_out[5] else {
+        panic!("{:?}", c_out[5])
+    };
+    assert_eq!((st.size, st.blocks), (max, 22 * 2));
+    let Outcome::Stat(Ok(st)) = &c_out[8] else {
+        panic!("{:?}", c_out[8])
+    };
+    assert_eq!(
+        st.blocks,
+        15 * 2,
+        "13 blocks kept, 12 direct + indirect + 2"
+    );
+    check_same(600, 32, &ops, 0);
+}
+
+#[test]
+fn directories_nest_and_refuse_the_same_things() {
+    let ops = vec![
+        create("/d0", true),
+        create("/d0/d2", true),
+        create("/d0/d2/f0", false),
+        create("/d0/d2/f0", false),
+        create("/d0/f0/x", false),
+        create("/nope/x", false),
+        create(&format!("/{}", "n".repeat(61)), false),
+        create("/d0/", false),
+        Op::Rmdir("/d0".into()),
+        Op::Rmdir("/d0/d2/f0".into()),
+        Op::Unlink("/d0/d2".into()),
+        Op::Rmdir("/d0/d2/..".into()),
+        write("/d0", 0, 10),
+        Op::Read {
+            path: "/d0".into(),
+            pos: 0,
+            len: 10,
+        },
+        Op::Unlink("/d0/d2/f0".into()),
+        Op::Rmdir("/d0/d2".into()),
+        Op::Stat("/d0".into()),
+        Op::Stat("/".into()),
+        Op::Readdir("/d0".into()),
+        Op::Readdir("/d0/f0".into()),
+        Op::Statfs,
+    ];
+    let (c_out, _) = run::<C>(64, 32, &ops, 0);
+    let codes: Vec<i64> = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15]
+        .iter()
+        .map(|&i| match &c_out[i] {
+            Outcome::Code(c) | Outcome::Read(c, _) => *c,
+            o => panic!("{o:?}"),
+        })
+        .collect();
+    let e = |n: i32| -i64::from(n);
+    assert_eq!(
+        codes,
+        vec![
+            e(e2::EEXIST),
+            e(e2::ENOENT),
+            e(e2::ENOENT),
+            e(e2::ENAMETOOLONG),
+            e(e2::EINVAL),
+            e(e2::ENOTEMPTY),
+            e(e2::ENOTDIR),
+            e(e2::EISDIR),
+            e(e2::EINVAL),
+            e(e2::EISDIR),
+            0,
+            0
+        ]
+    );
+    check_same(64, 32, &ops, 0);
+    check_same(64, 32, &ops, 2);
+}
+
+#[test]
+fn device_errors_during_operations_match() {
+    // The root directory's block is 9 (after 4 inode-table blocks), a new file's first data
+    // block 10; the bitmaps are blocks 3 and 4.
+    let ops = vec![
+        create("/f0", false),
+        Op::FailRead {
+            block: 9,
+            then: Box::new(create("/f1", false)),
+        },
+        Op::FailWrite {
+            block: 3,
+            then: Box::new(write("/f0", 0, 3000)),
+        },
+        write("/f0", 0, 3000),
+        Op::FailRead {
+            block: 10,
+            then: Box::new(Op::Read {
+                path: "/f0".into(),
+                pos: 0,
+                len: 3000,
+            }),
+        },
+        Op::FailRead {
+            block: 11,
+            then: Box::new(Op::Read {
+                path: "/f0".into(),
+                pos: 0,
+                len: 3000,
+            }),
+        },
+        Op::FailWrite {
+            block: 4,
+            then: Box::new(create("/f2", false)),
+        },
+        Op::Readdir("/".into()),
+        Op::Statfs,
+    ];
+    let (c_out, _) = run::<C>(64, 32, &ops, 0);
+    assert_eq!(c_out[1], Outcome::Code(-i64::from(e2::EIO)));
+    assert_eq!(c_out[2], Outcome::Code(-i64::from(e2::EIO)));
+    assert_eq!(c_out[4], Outcome::Read(-i64::from(e2::EIO), vec![]));
+    assert!(matches!(c_out[5], Outcome::Read(1024, _)), "{:?}", c_out[5]);
+    check_same(64, 32, &ops, 0);
+}
+
+#[test]
+fn emptying_a_full_directory_and_filling_it_again() {
+    // Fill /d0 (two blocks), remove every entry in an order that clears the first entry of
+    // the second block and merges the others, list it, fill it again, remove it.
+    let mut ops = vec![
+        create("/d0", true),
+        Op::Fill {
+            dir: "/d0".into(),
+            from: 0,
+            count: 200,
+        },
+        Op::Readdir("/d0".into()),
+    ];
+    ops.extend(
+        (0..200)
+            .rev()
+            .map(|k| Op::Unlink(format!("/d0/{}", fill_name(k)))),
+    );
+    ops.push(Op::Readdir("/d0".into()));
+    ops.push(Op::Stat("/d0".into()));
+    ops.push(Op::Fill {
+        dir: "/d0".into(),
+        from: 100,
+        count: 200,
+    });
+    ops.push(Op::Rmdir("/d0".into()));
+    ops.extend((100..300).map(|k| Op::Unlink(format!("/d0/{}", fill_name(k)))));
+    ops.push(Op::Rmdir("/d0".into()));
+    ops.push(Op::Readdir("/".into()));
+    let (c_out, _) = run::<C>(400, 256, &ops, 0);
+    let Outcome::Read(err, made) = &c_out[1] else {
+        panic!("{:?}", c_out[1])
+    };
+    assert_eq!(*err, -i64::from(e2::ENOSPC));
+    assert!(made[0] > 30, "{made:?}");
+    check_same(400, 256, &ops, 0);
+    check_same(400, 256, &ops, 50);
+}
