@@ -1741,3 +1741,390 @@ int ext2l_readdir_path(struct ext2l_sb_info *sbi, const char *path, ext2l_filldi
 	ext2l_iput(ei);
 	return err;
 }
+
+/* ---- links and renames ---- */
+
+int ext2l_link(struct ext2l_inode_info *dir, const char *name, struct ext2l_inode_info *ei)
+{
+	int err;
+
+	if (!is_dir_mode(dir->vfs_inode.i_mode))
+		return -ENOTDIR;
+	if (is_dir_mode(ei->vfs_inode.i_mode))
+		return -EPERM; /* no hard links to directories */
+	err = ext2l_add_entry(dir, name, (unsigned int)ei->vfs_inode.i_ino, EXT2L_FT_REG_FILE);
+	if (err)
+		return err;
+	mutex_lock(&ei->i_mutex);
+	change_nlink(&ei->vfs_inode, 1);
+	err = ext2l_write_inode(ei);
+	mutex_unlock(&ei->i_mutex);
+	return err;
+}
+
+/* Points the ".." entry of directory `ei` (the second entry of its first block) at `parent`. */
+static int set_dotdot(struct ext2l_inode_info *ei, unsigned int parent)
+{
+	struct ext2l_sb_info *sbi = ei->vfs_inode.i_sb;
+	unsigned char b[EXT2L_BLOCK_SIZE];
+	unsigned int pblk;
+	int err;
+
+	mutex_lock(&ei->i_mutex);
+	err = ext2l_bmap(ei, 0, 0, &pblk);
+	if (!err && pblk == 0)
+		err = -EIO;
+	if (!err)
+		err = ext2l_bdev_read(sbi->s_bdev, pblk, b);
+	if (!err && (check_dirent(b, 0) || check_dirent(b, 12) || b[12 + DE_NAME_LEN] != 2))
+		err = -EIO;
+	if (!err) {
+		put_le32(b + 12 + DE_INODE, parent);
+		err = ext2l_bdev_write(sbi->s_bdev, pblk, b);
+	}
+	mutex_unlock(&ei->i_mutex);
+	return err;
+}
+
+/* Whether directory `ino` is `dir` or below it: walks up from `dir` through "..". */
+static int is_ancestor(struct ext2l_sb_info *sbi, unsigned int ino, unsigned int dir, int *below)
+{
+	struct ext2l_inode_info *cur;
+	unsigned int at = dir, up;
+	int err, steps = 0;
+
+	*below = 0;
+	while (1) {
+		if (at == ino) {
+			*below = 1;
+			return 0;
+		}
+		if (at == EXT2L_ROOT_INO)
+			return 0;
+		if (++steps > (int)sbi->s_inodes_count)
+			return -EIO; /* a loop: the fs is corrupt */
+		cur = ext2l_iget(sbi, at, &err);
+		if (!cur)
+			return err;
+		err = ext2l_lookup(cur, "..", &up);
+		ext2l_iput(cur);
+		if (err)
+			return err;
+		at = up;
+	}
+}
+
+int ext2l_rename(struct ext2l_inode_info *odir, const char *oldname,
+		 struct ext2l_inode_info *ndir, const char *newname)
+{
+	struct ext2l_sb_info *sbi = odir->vfs_inode.i_sb;
+	struct ext2l_inode_info *ei;
+	unsigned int ino, existing, odir_ino, ndir_ino;
+	int err, is_dir, below;
+
+	if (strcmp(oldname, ".") == 0 || strcmp(oldname, "..") == 0 ||
+	    strcmp(newname, ".") == 0 || strcmp(newname, "..") == 0)
+		return -EINVAL;
+	if (!is_dir_mode(ndir->vfs_inode.i_mode))
+		return -ENOTDIR;
+	err = ext2l_lookup(odir, oldname, &ino);
+	if (err)
+		return err;
+	err = ext2l_lookup(ndir, newname, &existing);
+	if (err == 0)
+		return -EEXIST;
+	if (err != -ENOENT)
+		return err;
+	ei = ext2l_iget(sbi, ino, &err);
+	if (!ei)
+		return err;
+	is_dir = is_dir_mode(ei->vfs_inode.i_mode);
+	odir_ino = (unsigned int)odir->vfs_inode.i_ino;
+	ndir_ino = (unsigned int)ndir->vfs_inode.i_ino;
+	if (is_dir) {
+		err = is_ancestor(sbi, ino, ndir_ino, &below);
+		if (!err && below)
+			err = -EINVAL; /* into itself */
+		if (err)
+			goto out;
+	}
+	err = ext2l_add_entry(ndir, newname, ino, is_dir ? EXT2L_FT_DIR : EXT2L_FT_REG_FILE);
+	if (err)
+		goto out;
+	err = ext2l_remove_entry(odir, oldname);
+	if (err) {
+		ext2l_remove_entry(ndir, newname);
+		goto out;
+	}
+	if (is_dir && odir_ino != ndir_ino) {
+		err = set_dotdot(ei, ndir_ino);
+		if (err)
+			goto out;
+		mutex_lock(&odir->i_mutex);
+		change_nlink(&odir->vfs_inode, -1);
+		err = ext2l_write_inode(odir);
+		mutex_unlock(&odir->i_mutex);
+		if (err)
+			goto out;
+		mutex_lock(&ndir->i_mutex);
+		change_nlink(&ndir->vfs_inode, 1);
+		err = ext2l_write_inode(ndir);
+		mutex_unlock(&ndir->i_mutex);
+	}
+out:
+	ext2l_iput(ei);
+	return err;
+}
+
+int ext2l_link_path(struct ext2l_sb_info *sbi, const char *oldpath, const char *newpath)
+{
+	char last[EXT2L_NAME_LEN + 1];
+	struct ext2l_inode_info *ei, *dir;
+	int err;
+
+	err = ext2l_namei(sbi, oldpath, &ei);
+	if (err)
+		return err;
+	err = namei_parent(sbi, newpath, &dir, last);
+	if (!err) {
+		err = ext2l_link(dir, last, ei);
+		ext2l_iput(dir);
+	}
+	ext2l_iput(ei);
+	return err;
+}
+
+int ext2l_rename_path(struct ext2l_sb_info *sbi, const char *oldpath, const char *newpath)
+{
+	char oldlast[EXT2L_NAME_LEN + 1], newlast[EXT2L_NAME_LEN + 1];
+	struct ext2l_inode_info *odir, *ndir;
+	int err;
+
+	err = namei_parent(sbi, oldpath, &odir, oldlast);
+	if (err)
+		return err;
+	err = namei_parent(sbi, newpath, &ndir, newlast);
+	if (!err) {
+		err = ext2l_rename(odir, oldlast, ndir, newlast);
+		ext2l_iput(ndir);
+	}
+	ext2l_iput(odir);
+	return err;
+}
+
+/* ---- fsck ---- */
+
+/* What fsck keeps while it walks the tree. */
+struct fsck_state {
+	struct ext2l_sb_info *sbi;
+	struct ext2l_fsck *r;
+	unsigned char *block_seen; /* per block */
+	unsigned int *links;       /* per inode: entries that name it */
+	unsigned char *reached;    /* per inode */
+	unsigned int *queue;       /* directories still to read */
+	unsigned int head, tail;
+};
+
+/* Marks one block of an inode as used; an error if it is outside the data area or taken. */
+static void fsck_block(struct fsck_state *s, unsigned int block, unsigned int *count)
+{
+	if (block < s->sbi->s_data_start || block >= s->sbi->s_blocks_count ||
+	    s->block_seen[block]) {
+		s->r->errors++;
+		return;
+	}
+	s->block_seen[block] = 1;
+	s->r->used_blocks++;
+	(*count)++;
+}
+
+/* Reads the entries of directory block `b` of directory `ino`. */
+static void fsck_dir_block(struct fsck_state *s, const unsigned char *b, unsigned int ino,
+			   unsigned int lblk)
+{
+	unsigned int off, child;
+
+	for (off = 0; off < EXT2L_BLOCK_SIZE;) {
+		if (check_dirent(b, off)) {
+			s->r->errors++;
+			return;
+		}
+		child = get_le32(b + off + DE_INODE);
+		if (lblk == 0 && off == 0 && (child != ino || b[off + DE_NAME_LEN] != 1))
+			s->r->errors++; /* the first entry is "." */
+		if (child != 0) {
+			if (child > s->sbi->s_inodes_count) {
+				s->r->errors++;
+			} else {
+				s->links[child]++;
+				if (!s->reached[child]) {
+					s->reached[child] = 1;
+					s->queue[s->tail++] = child;
+				}
+			}
+		}
+		off += get_le16(b + off + DE_REC_LEN);
+	}
+}
+
+/* Checks one reached inode: its block map, block count and size, and reads it if it is a
+ * directory. */
+static int fsck_inode(struct fsck_state *s, unsigned int ino)
+{
+	struct ext2l_sb_info *sbi = s->sbi;
+	unsigned char b[EXT2L_BLOCK_SIZE], ind[EXT2L_BLOCK_SIZE];
+	unsigned int block, offset, i, mode, size, count = 0, nr, limit;
+	unsigned int data[EXT2L_N_BLOCKS];
+	int err, is_dir;
+
+	err = inode_location(sbi, ino, &block, &offset);
+	if (err)
+		return err;
+	err = ext2l_bdev_read(sbi->s_bdev, block, b);
+	if (err)
+		return err;
+	mode = get_le16(b + offset + DI_MODE);
+	size = get_le32(b + offset + DI_SIZE);
+	if (mode == 0 || get_le16(b + offset + DI_LINKS) == 0) {
+		s->r->errors++;
+		return 0;
+	}
+	is_dir = is_dir_mode(mode);
+	if (is_dir)
+		s->r->dirs++;
+	else
+		s->r->files++;
+	s->r->used_inodes++;
+	for (i = 0; i < EXT2L_N_BLOCKS; i++)
+		data[i] = get_le32(b + offset + DI_BLOCK + 4 * i);
+	limit = (size + EXT2L_BLOCK_SIZE - 1) / EXT2L_BLOCK_SIZE;
+	for (i = 0; i < EXT2L_NDIR_BLOCKS; i++) {
+		if (data[i] == 0)
+			continue;
+		if (i >= limit)
+			s->r->errors++; /* a block past the size */
+		fsck_block(s, data[i], &count);
+		if (is_dir && i < limit) {
+			err = ext2l_bdev_read(sbi->s_bdev, data[i], b);
+			if (err)
+				return err;
+			fsck_dir_block(s, b, ino, i);
+		}
+	}
+	if (data[EXT2L_IND_BLOCK] != 0) {
+		if (is_dir)
+			s->r->errors++; /* directories have only direct blocks */
+		fsck_block(s, data[EXT2L_IND_BLOCK], &count);
+		err = ext2l_bdev_read(sbi->s_bdev, data[EXT2L_IND_BLOCK], ind);
+		if (err)
+			return err;
+		for (i = 0; i < EXT2L_ADDR_PER_BLOCK; i++) {
+			nr = get_le32(ind + 4 * i);
+			if (nr == 0)
+				continue;
+			if (EXT2L_NDIR_BLOCKS + i >= limit)
+				s->r->errors++;
+			fsck_block(s, nr, &count);
+		}
+	}
+	if (data[13] != 0 || data[14] != 0)
+		s->r->errors++; /* no double or triple indirect blocks */
+	if (get_le32(b + offset + DI_BLOCKS) != count * (EXT2L_BLOCK_SIZE / 512) && !is_dir)
+		s->r->errors++;
+	if (is_dir) {
+		/* Reread: `b` was reused for the directory blocks. */
+		err = ext2l_bdev_read(sbi->s_bdev, block, b);
+		if (err)
+			return err;
+		if (get_le32(b + offset + DI_BLOCKS) != count * (EXT2L_BLOCK_SIZE / 512) ||
+		    size % EXT2L_BLOCK_SIZE != 0 || count != limit || size == 0)
+			s->r->errors++;
+	}
+	return 0;
+}
+
+int ext2l_fsck(struct ext2l_sb_info *sbi, struct ext2l_fsck *report)
+{
+	struct fsck_state s;
+	unsigned char bmap[EXT2L_BLOCK_SIZE], imap[EXT2L_BLOCK_SIZE];
+	unsigned char b[EXT2L_BLOCK_SIZE];
+	unsigned int i, free_blocks = 0, free_inodes = 0, block, offset;
+	int err = 0;
+
+	memset(report, 0, sizeof(*report));
+	memset(&s, 0, sizeof(s));
+	s.sbi = sbi;
+	s.r = report;
+	s.block_seen = kzalloc(sbi->s_blocks_count, GFP_KERNEL);
+	s.links = kcalloc(sbi->s_inodes_count + 1, sizeof(unsigned int), GFP_KERNEL);
+	s.reached = kzalloc(sbi->s_inodes_count + 1, GFP_KERNEL);
+	s.queue = kcalloc(sbi->s_inodes_count + 1, sizeof(unsigned int), GFP_KERNEL);
+	if (!s.block_seen || !s.links || !s.reached || !s.queue) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = EXT2L_SB_BLOCK; i < sbi->s_data_start; i++)
+		s.block_seen[i] = 1;
+
+	/* The root's ".." names it too; its entry in no parent is the ".." itself. */
+	s.reached[EXT2L_ROOT_INO] = 1;
+	s.queue[s.tail++] = EXT2L_ROOT_INO;
+	while (s.head < s.tail) {
+		err = fsck_inode(&s, s.queue[s.head++]);
+		if (err)
+			goto out;
+	}
+
+	mutex_lock(&sbi->s_lock);
+	err = ext2l_bdev_read(sbi->s_bdev, sbi->s_block_bitmap, bmap);
+	if (!err)
+		err = ext2l_bdev_read(sbi->s_bdev, sbi->s_inode_bitmap, imap);
+	if (!err) {
+		for (i = EXT2L_SB_BLOCK; i < sbi->s_blocks_count; i++) {
+			int used = test_bit(bmap, i - 1);
+
+			if (!used)
+				free_blocks++;
+			if (used != s.block_seen[i])
+				report->errors++;
+		}
+		for (i = 1; i <= sbi->s_inodes_count; i++) {
+			int used = test_bit(imap, i - 1);
+
+			if (!used)
+				free_inodes++;
+			if (i < sbi->s_first_ino && i != EXT2L_ROOT_INO) {
+				if (!used)
+					report->errors++; /* reserved inodes stay allocated */
+				continue;
+			}
+			if (used != s.reached[i])
+				report->errors++;
+		}
+		if (free_blocks != sbi->s_free_blocks_count ||
+		    free_inodes != sbi->s_free_inodes_count || report->dirs != sbi->s_dirs_count)
+			report->errors++;
+	}
+	mutex_unlock(&sbi->s_lock);
+	if (err)
+		goto out;
+
+	/* Link counts: every entry naming an inode is one link. */
+	for (i = 1; i <= sbi->s_inodes_count; i++) {
+		if (!s.reached[i])
+			continue;
+		err = inode_location(sbi, i, &block, &offset);
+		if (!err)
+			err = ext2l_bdev_read(sbi->s_bdev, block, b);
+		if (err)
+			goto out;
+		if (get_le16(b + offset + DI_LINKS) != s.links[i])
+			report->errors++;
+	}
+out:
+	kfree(s.block_seen);
+	kfree(s.links);
+	kfree(s.reached);
+	kfree(s.queue);
+	return err;
+}

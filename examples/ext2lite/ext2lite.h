@@ -102,6 +102,14 @@ struct ext2l_sb_info {
 	struct list_head s_inodes;
 };
 
+/* What ext2l_fsck finds: the counts it rebuilt from the directory tree, and how many
+ * inconsistencies between them and the bitmaps, the inodes and the superblock. */
+struct ext2l_fsck {
+	unsigned int errors;
+	unsigned int files, dirs;
+	unsigned int used_blocks, used_inodes;
+};
+
 /* What ext2l_stat reports. */
 struct ext2l_stat {
 	unsigned int ino, mode, size, nlink, blocks;
@@ -155,6 +163,12 @@ int ext2l_readdir(struct ext2l_inode_info *dir, ext2l_filldir_t filldir, void *c
 int ext2l_create(struct ext2l_inode_info *dir, const char *name, int is_dir, unsigned int *ino);
 int ext2l_unlink(struct ext2l_inode_info *dir, const char *name);
 int ext2l_rmdir(struct ext2l_inode_info *dir, const char *name);
+int ext2l_link(struct ext2l_inode_info *dir, const char *name, struct ext2l_inode_info *ei);
+int ext2l_rename(struct ext2l_inode_info *odir, const char *oldname,
+		 struct ext2l_inode_info *ndir, const char *newname);
+
+/* Consistency check of a mounted file system with no inode in use. */
+int ext2l_fsck(struct ext2l_sb_info *sbi, struct ext2l_fsck *report);
 
 /* Paths ("/a/b"), for the tests and tools. */
 int ext2l_namei(struct ext2l_sb_info *sbi, const char *path, struct ext2l_inode_info **out);
@@ -170,6 +184,8 @@ int ext2l_getattr(struct inode *inode, struct ext2l_stat *st);
 int ext2l_stat_path(struct ext2l_sb_info *sbi, const char *path, struct ext2l_stat *st);
 int ext2l_readdir_path(struct ext2l_sb_info *sbi, const char *path, ext2l_filldir_t filldir,
 		       void *ctx);
+int ext2l_link_path(struct ext2l_sb_info *sbi, const char *oldpath, const char *newpath);
+int ext2l_rename_path(struct ext2l_sb_info *sbi, const char *oldpath, const char *newpath);
 int ext2l_statfs(struct ext2l_sb_info *sbi, unsigned int *free_blocks, unsigned int *free_inodes);
 
 #endif

@@ -16,6 +16,17 @@ pub struct ext2l_stat {
     pub blocks: c_uint,
 }
 
+/// `struct ext2l_fsck`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ext2l_fsck {
+    pub errors: c_uint,
+    pub files: c_uint,
+    pub dirs: c_uint,
+    pub used_blocks: c_uint,
+    pub used_inodes: c_uint,
+}
+
 /// `ext2l_filldir_t`.
 pub type Filldir = unsafe extern "C" fn(
     ctx: *mut c_void,
@@ -54,6 +65,17 @@ unsafe extern "C" {
         buf: *mut c_void,
         len: usize,
     ) -> isize;
+    pub fn ext2l_link_path(
+        sbi: *mut raw::ext2l_sb_info,
+        oldpath: *const c_char,
+        newpath: *const c_char,
+    ) -> c_int;
+    pub fn ext2l_rename_path(
+        sbi: *mut raw::ext2l_sb_info,
+        oldpath: *const c_char,
+        newpath: *const c_char,
+    ) -> c_int;
+    pub fn ext2l_fsck(sbi: *mut raw::ext2l_sb_info, report: *mut ext2l_fsck) -> c_int;
     pub fn ext2l_truncate_path(
         sbi: *mut raw::ext2l_sb_info,
         path: *const c_char,

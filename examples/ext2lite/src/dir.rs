@@ -23,7 +23,7 @@ fn check_name(name: &[u8]) -> Res<u32> {
 }
 
 /// Checks one entry header at `off` (`check_dirent`); `-EIO` if it is corrupt.
-fn check_dirent(b: &Block, off: usize) -> Res<()> {
+pub(crate) fn check_dirent(b: &Block, off: usize) -> Res<()> {
     if off + DE_NAME > BLOCK_SIZE {
         return Err(-EIO);
     }
@@ -338,4 +338,101 @@ pub fn rmdir(dir: &Ext2lInodeInfo, name: &[u8]) -> Res<()> {
     let mut m = dir.i_mutex();
     change_nlink(vfs(dir), -1);
     write_inode(&mut m)
+}
+
+/// `ext2l_link`: a new name for a file.
+pub fn link(dir: &Ext2lInodeInfo, name: &[u8], ei: &Ext2lInodeInfo) -> Res<()> {
+    if !is_dir_mode(mode(dir)) {
+        return Err(-ENOTDIR);
+    }
+    if is_dir_mode(mode(ei)) {
+        return Err(-EPERM);
+    }
+    add_entry(dir, name, ino(ei), FT_REG_FILE)?;
+    let mut m = ei.i_mutex();
+    change_nlink(vfs(ei), 1);
+    write_inode(&mut m)
+}
+
+/// Points the ".." entry of directory `ei` at `parent` (`set_dotdot`).
+fn set_dotdot(ei: &Ext2lInodeInfo, parent: u32) -> Res<()> {
+    let dev = bdev(inode::sb_of(ei));
+    let mut m = ei.i_mutex();
+    let pblk = bmap(&mut m, 0, false)?;
+    if pblk == 0 {
+        return Err(-EIO);
+    }
+    let mut b = new_block();
+    dev.read(pblk, &mut b)?;
+    if check_dirent(&b, 0).is_err() || check_dirent(&b, 12).is_err() || b[12 + DE_NAME_LEN] != 2 {
+        return Err(-EIO);
+    }
+    put_le32(&mut b, 12 + DE_INODE, parent);
+    dev.write(pblk, &b)
+}
+
+/// Whether directory `ino` is `dir` or above it (`is_ancestor`): walks up through "..".
+fn is_ancestor(sb: &Ext2lSbInfo, ino: u32, dir: u32) -> Res<bool> {
+    let mut at = dir;
+    let mut steps = 0;
+    loop {
+        if at == ino {
+            return Ok(true);
+        }
+        if at == ROOT_INO {
+            return Ok(false);
+        }
+        steps += 1;
+        if steps > sb.s_inodes_count() {
+            return Err(-EIO);
+        }
+        let cur = iget(sb, at)?;
+        at = lookup(&cur, b"..")?;
+    }
+}
+
+/// `ext2l_rename`: moves `oldname` in `odir` to `newname` in `ndir` (which must not exist).
+pub fn rename(
+    odir: &Ext2lInodeInfo,
+    oldname: &[u8],
+    ndir: &Ext2lInodeInfo,
+    newname: &[u8],
+) -> Res<()> {
+    let sb = inode::sb_of(odir);
+    let dots = |n: &[u8]| n == b"." || n == b"..";
+    if dots(oldname) || dots(newname) {
+        return Err(-EINVAL);
+    }
+    if !is_dir_mode(mode(ndir)) {
+        return Err(-ENOTDIR);
+    }
+    let nr = lookup(odir, oldname)?;
+    match lookup(ndir, newname) {
+        Ok(_) => return Err(-EEXIST),
+        Err(e) if e != -ENOENT => return Err(e),
+        Err(_) => {}
+    }
+    let ei = iget(sb, nr)?;
+    let is_dir = is_dir_mode(mode(&ei));
+    let (odir_ino, ndir_ino) = (ino(odir), ino(ndir));
+    if is_dir && is_ancestor(sb, nr, ndir_ino)? {
+        return Err(-EINVAL);
+    }
+    add_entry(ndir, newname, nr, if is_dir { FT_DIR } else { FT_REG_FILE })?;
+    if let Err(e) = remove_entry(odir, oldname) {
+        let _ = remove_entry(ndir, newname);
+        return Err(e);
+    }
+    if is_dir && odir_ino != ndir_ino {
+        set_dotdot(&ei, ndir_ino)?;
+        {
+            let mut m = odir.i_mutex();
+            change_nlink(vfs(odir), -1);
+            write_inode(&mut m)?;
+        }
+        let mut m = ndir.i_mutex();
+        change_nlink(vfs(ndir), 1);
+        write_inode(&mut m)?;
+    }
+    Ok(())
 }

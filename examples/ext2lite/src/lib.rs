@@ -20,6 +20,7 @@
 pub mod c;
 pub mod dir;
 pub mod disk;
+pub mod fsck;
 pub mod inode;
 pub mod path;
 pub mod super_;
@@ -29,6 +30,7 @@ pub use ext2lite_inv::{
 };
 
 pub use disk::{Bdev, mkfs};
+pub use fsck::FsckReport;
 pub use super_::Fs;
 
 /// A result whose error is a negative errno, as the C functions return them.
@@ -97,6 +99,8 @@ pub const FT_REG_FILE: u8 = 1;
 pub const FT_DIR: u8 = 2;
 
 /// Error numbers (returned negated).
+pub const EPERM: i32 = 1;
+/// No such file.
 pub const ENOENT: i32 = 2;
 /// I/O error.
 pub const EIO: i32 = 5;

@@ -112,4 +112,23 @@ impl Fs {
         })?;
         Ok(out)
     }
+
+    /// `ext2l_link_path`: `newpath` becomes another name of the file at `oldpath`.
+    pub fn link_path(&self, oldpath: &str, newpath: &str) -> Res<()> {
+        let ei = self.namei(oldpath)?;
+        let (dir, last) = self.namei_parent(newpath)?;
+        dir::link(&dir, last, &ei)
+    }
+
+    /// `ext2l_rename_path`.
+    pub fn rename_path(&self, oldpath: &str, newpath: &str) -> Res<()> {
+        let (odir, oldlast) = self.namei_parent(oldpath)?;
+        let (ndir, newlast) = self.namei_parent(newpath)?;
+        dir::rename(&odir, oldlast, &ndir, newlast)
+    }
+
+    /// `ext2l_fsck`.
+    pub fn fsck(&self) -> Res<FsckReport> {
+        fsck::fsck(self.sb())
+    }
 }

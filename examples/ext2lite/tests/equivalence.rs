@@ -60,6 +60,9 @@ trait Impl: Sized {
     fn stat(&self, path: &str) -> Result<Stat, i32>;
     fn readdir(&self, path: &str) -> Result<Vec<DirEntry>, i32>;
     fn statfs(&self) -> (u32, u32);
+    fn link(&self, old: &str, new: &str) -> i64;
+    fn rename(&self, old: &str, new: &str) -> i64;
+    fn fsck(&self) -> Result<e2::FsckReport, i32>;
 
     /// Makes reads (or writes) of `block` fail, or none with -1.
     fn fail(&self, read: i32, write: i32) {
@@ -96,6 +99,28 @@ unsafe extern "C" fn collect(
 
 impl Impl for C {
     const NAME: &'static str = "C";
+    fn link(&self, old: &str, new: &str) -> i64 {
+        // SAFETY: a mounted file system and C strings.
+        i64::from(unsafe { c::ext2l_link_path(self.0, cstr(old).as_ptr(), cstr(new).as_ptr()) })
+    }
+    fn rename(&self, old: &str, new: &str) -> i64 {
+        // SAFETY: as above.
+        i64::from(unsafe { c::ext2l_rename_path(self.0, cstr(old).as_ptr(), cstr(new).as_ptr()) })
+    }
+    fn fsck(&self) -> Result<e2::FsckReport, i32> {
+        let mut r = c::ext2l_fsck::default();
+        // SAFETY: a mounted file system with no inode in use.
+        match unsafe { c::ext2l_fsck(self.0, &mut r) } {
+            0 => Ok(e2::FsckReport {
+                errors: r.errors,
+                files: r.files,
+                dirs: r.dirs,
+                used_blocks: r.used_blocks,
+                used_inodes: r.used_inodes,
+            }),
+            e => Err(e),
+        }
+    }
     fn mkfs(path: &Path, blocks: u32, inodes: u32) -> i32 {
         // SAFETY: a valid C string.
         unsafe { c::ext2l_mkfs(cpath(path).as_ptr(), blocks, inodes) }
@@ -223,6 +248,15 @@ fn code<T>(r: e2::Res<T>, ok: impl FnOnce(T) -> i64) -> i64 {
 
 impl Impl for R {
     const NAME: &'static str = "Rust";
+    fn link(&self, old: &str, new: &str) -> i64 {
+        code(self.0.link_path(old, new), |()| 0)
+    }
+    fn rename(&self, old: &str, new: &str) -> i64 {
+        code(self.0.rename_path(old, new), |()| 0)
+    }
+    fn fsck(&self) -> Result<e2::FsckReport, i32> {
+        self.0.fsck()
+    }
     fn mkfs(path: &Path, blocks: u32, inodes: u32) -> i32 {
         e2::mkfs(path, blocks, inodes).err().unwrap_or(0)
     }
@@ -278,6 +312,7 @@ enum Outcome {
     Stat(Result<Stat, i32>),
     Dir(Result<Vec<DirEntry>, i32>),
     Counts((u32, u32)),
+    Fsck(Result<e2::FsckReport, i32>),
 }
 
 #[derive(Clone, Debug)]
@@ -306,6 +341,9 @@ enum Op {
     Stat(String),
     Readdir(String),
     Statfs,
+    Link(String, String),
+    Rename(String, String),
+    Fsck,
     /// Creates `count` files named after `from..` in `dir`, stopping at the first error.
     Fill {
         dir: String,
@@ -354,6 +392,9 @@ fn apply<I: Impl>(fs: &I, op: &Op) -> Outcome {
         Op::Stat(p) => Outcome::Stat(fs.stat(p)),
         Op::Readdir(p) => Outcome::Dir(fs.readdir(p)),
         Op::Statfs => Outcome::Counts(fs.statfs()),
+        Op::Link(a, b) => Outcome::Code(fs.link(a, b)),
+        Op::Rename(a, b) => Outcome::Code(fs.rename(a, b)),
+        Op::Fsck => Outcome::Fsck(fs.fsck()),
         Op::Fill { dir, from, count } => {
             let mut made = 0u8;
             for k in *from..*from + *count {
@@ -399,6 +440,14 @@ fn run<I: Impl>(
         }
     }
     out.push(Outcome::Counts(fs.statfs()));
+    let report = fs.fsck().expect("fsck runs");
+    assert_eq!(
+        report.errors,
+        0,
+        "{} left an inconsistent file system: {report:?}",
+        I::NAME
+    );
+    out.push(Outcome::Fsck(Ok(report)));
     assert_eq!(fs.unmount(), 0);
     (out, img.bytes())
 }
@@ -428,6 +477,7 @@ fn dump<I: Impl>(fs: &I) -> Vec<(String, Outcome)> {
         out.push((dir, Outcome::Dir(list)));
     }
     out.push(("statfs".into(), Outcome::Counts(fs.statfs())));
+    out.push(("fsck".into(), Outcome::Fsck(fs.fsck())));
     out
 }
 
@@ -500,6 +550,9 @@ fn an_op() -> impl Strategy<Value = Op> {
         1 => prop::sample::select(vec!["/", "/d0", "/d1", "/d0/d2"])
             .prop_map(|p| Op::Readdir(p.to_owned())),
         1 => Just(Op::Statfs),
+        1 => Just(Op::Fsck),
+        1 => (a_path(), a_path()).prop_map(|(a, b)| Op::Link(a, b)),
+        2 => (a_path(), a_path()).prop_map(|(a, b)| Op::Rename(a, b)),
         1 => (prop::sample::select(vec!["", "/d0", "/d1", "/d0/d2"]), 0u32..40, 0u32..60)
             .prop_map(|(d, from, count)| Op::Fill { dir: d.to_owned(), from, count }),
         1 => (a_path(), 0u32..60).prop_map(|(d, k)| Op::Unlink(format!("{}/{}",
@@ -904,4 +957,113 @@ fn emptying_a_full_directory_and_filling_it_again() {
     assert!(made[0] > 30, "{made:?}");
     check_same(400, 256, &ops, 0);
     check_same(400, 256, &ops, 50);
+}
+
+#[test]
+fn links_and_renames_keep_the_tree_consistent() {
+    let ops = vec![
+        create("/d0", true),
+        create("/d1", true),
+        create("/d0/d2", true),
+        create("/d0/f0", false),
+        write("/d0/f0", 0, 2000),
+        Op::Link("/d0/f0".into(), "/d1/f1".into()),
+        Op::Link("/d0/f0".into(), "/f2".into()),
+        Op::Link("/d0".into(), "/d3".into()),
+        Op::Link("/d0/f0".into(), "/d1/f1".into()),
+        Op::Stat("/f2".into()),
+        Op::Unlink("/d0/f0".into()),
+        Op::Read {
+            path: "/d1/f1".into(),
+            pos: 0,
+            len: 3000,
+        },
+        Op::Rename("/d0/d2".into(), "/d1/d2".into()),
+        Op::Stat("/d0".into()),
+        Op::Stat("/d1".into()),
+        Op::Readdir("/d1/d2".into()),
+        Op::Rename("/d1".into(), "/d1/d2/d1".into()),
+        Op::Rename("/d1".into(), "/d1".into()),
+        Op::Rename("/f2".into(), "/d1/f1".into()),
+        Op::Rename("/f2".into(), "/d1/d2/f2".into()),
+        Op::Rename("/d1/d2/..".into(), "/x".into()),
+        Op::Rename("/d1".into(), "/d0/d1".into()),
+        Op::Rename("/d0/d1/d2/f2".into(), "/d0/d1/d2/g2".into()),
+        Op::Fsck,
+        Op::Unlink("/d1/f1".into()),
+        Op::Unlink("/d0/d1/f1".into()),
+        Op::Stat("/d0/d1/d2/g2".into()),
+        Op::Statfs,
+    ];
+    let (c_out, _) = run::<C>(128, 32, &ops, 0);
+    let e = |n: i32| Outcome::Code(-i64::from(n));
+    assert_eq!(c_out[5], Outcome::Code(0));
+    assert_eq!(c_out[7], e(e2::EPERM));
+    assert_eq!(c_out[8], e(e2::EEXIST));
+    let Outcome::Stat(Ok(st)) = &c_out[9] else {
+        panic!("{:?}", c_out[9])
+    };
+    assert_eq!(st.nlink, 3);
+    assert_eq!(c_out[12], Outcome::Code(0));
+    assert_eq!(c_out[16], e(e2::EINVAL), "a directory into itself");
+    assert_eq!(c_out[17], e(e2::EEXIST));
+    assert_eq!(c_out[20], e(e2::EINVAL));
+    assert_eq!(c_out[21], Outcome::Code(0));
+    let Outcome::Fsck(Ok(r)) = &c_out[23] else {
+        panic!("{:?}", c_out[23])
+    };
+    assert_eq!((r.errors, r.dirs, r.files), (0, 4, 1));
+    check_same(128, 32, &ops, 0);
+    check_same(128, 32, &ops, 5);
+}
+
+#[test]
+fn fsck_finds_the_same_corruption() {
+    let img = TempImage::new("fsck");
+    assert_eq!(C::mkfs(img.path(), 64, 32), 0);
+    {
+        let fs = R::mount(img.path(), -1).unwrap();
+        assert_eq!(fs.create("/d", true), 11);
+        assert_eq!(fs.create("/d/f", false), 12);
+        assert_eq!(fs.write("/d/f", 0, &data(3000, 1)), 3000);
+        assert_eq!(fs.unmount(), 0);
+    }
+    let good = img.bytes();
+    let itable = 5 * 1024;
+    // Byte offset, new bytes, errors expected.
+    let corruptions: &[(&str, usize, &[u8], u32)] = &[
+        ("a used block marked free", 3 * 1024 + 1, &[0], 1),
+        ("a used inode marked free", 4 * 1024 + 1, &[0b0000_0111], 1),
+        (
+            "a link count off by one",
+            itable + 11 * 128 + 26,
+            &[3, 0],
+            1,
+        ),
+        (
+            "a block count off",
+            itable + 11 * 128 + 28,
+            &[4, 0, 0, 0],
+            1,
+        ),
+        ("a directory entry's rec_len", 9 * 1024 + 4, &[3, 0], 1),
+        ("nothing changed", 0, &[], 0),
+    ];
+    for &(what, at, bytes, want) in corruptions {
+        let mut bad = good.clone();
+        bad[at..at + bytes.len()].copy_from_slice(bytes);
+        std::fs::write(img.path(), &bad).unwrap();
+        let c = C::mount(img.path(), -1).unwrap();
+        let cr = c.fsck();
+        assert_eq!(c.unmount(), 0);
+        std::fs::write(img.path(), &bad).unwrap();
+        let r = R::mount(img.path(), -1).unwrap();
+        let rr = r.fsck();
+        assert_eq!(r.unmount(), 0);
+        assert_eq!(cr, rr, "{what}");
+        assert!(cr.unwrap().errors >= want, "{what}: {cr:?}");
+        if want == 0 {
+            assert_eq!(cr.unwrap().errors, 0, "the unchanged image is clean");
+        }
+    }
 }
