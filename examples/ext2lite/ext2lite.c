@@ -781,6 +781,7 @@ struct ext2l_inode_info *ext2l_iget(struct ext2l_sb_info *sbi, unsigned int ino,
 }
 
 static int truncate_blocks(struct ext2l_inode_info *ei, unsigned int keep);
+static int is_fast_symlink(struct ext2l_inode_info *ei);
 
 /* The last reference is gone: leave the cache, then write the inode back, or delete it if it
  * has no links. Errors cannot be returned from here; the fs is left as far as it got. */
@@ -804,7 +805,7 @@ void ext2l_inode_release(struct kref *ref)
 	if (nlink == 0) {
 		int is_dir = (inode->i_mode & EXT2L_S_IFMT) == EXT2L_S_IFDIR;
 
-		if (!truncate_blocks(ei, 0) &&
+		if ((is_fast_symlink(ei) || !truncate_blocks(ei, 0)) &&
 		    !clear_disk_inode(sbi, (unsigned int)inode->i_ino, inode->i_mode))
 			ext2l_free_inode(sbi, (unsigned int)inode->i_ino, is_dir);
 	} else if (ei->i_dirty) {
@@ -954,6 +955,17 @@ static void set_inode_size(struct inode *inode, unsigned int size)
 static int is_dir_mode(unsigned int mode)
 {
 	return (mode & EXT2L_S_IFMT) == EXT2L_S_IFDIR;
+}
+
+static int is_symlink_mode(unsigned int mode)
+{
+	return (mode & EXT2L_S_IFMT) == EXT2L_S_IFLNK;
+}
+
+/* A fast symlink keeps its target in i_data, which holds no block numbers; i_mutex held. */
+static int is_fast_symlink(struct ext2l_inode_info *ei)
+{
+	return is_symlink_mode(ei->vfs_inode.i_mode) && ei->i_blocks == 0;
 }
 
 ssize_t ext2l_file_read(struct ext2l_inode_info *ei, unsigned int pos, void *buf, size_t len)
@@ -1375,14 +1387,55 @@ static void change_nlink(struct inode *inode, int delta)
 	spin_unlock(&inode->i_lock);
 }
 
-/* Makes a new inode (a file, or a directory with its first block) and links it in `dir`. */
-int ext2l_create(struct ext2l_inode_info *dir, const char *name, int is_dir, unsigned int *ino)
+/* Fills a new inode's contents: a directory's first block, or a symlink's target (in i_data
+ * for a fast one, in a block for a slow one). i_mutex held. */
+static int init_new_inode(struct ext2l_inode_info *ei, unsigned int parent, const char *target)
+{
+	struct ext2l_sb_info *sbi = ei->vfs_inode.i_sb;
+	unsigned char b[EXT2L_BLOCK_SIZE];
+	unsigned int pblk, len, i;
+	int err;
+
+	if (is_dir_mode(ei->vfs_inode.i_mode)) {
+		err = ext2l_bmap(ei, 0, 1, &pblk);
+		if (err)
+			return err;
+		init_dir_block(b, (unsigned int)ei->vfs_inode.i_ino, parent);
+		err = ext2l_bdev_write(sbi->s_bdev, pblk, b);
+		if (err)
+			return err;
+		set_inode_size(&ei->vfs_inode, EXT2L_BLOCK_SIZE);
+		return ext2l_write_inode(ei);
+	}
+	if (!is_symlink_mode(ei->vfs_inode.i_mode))
+		return 0;
+	len = (unsigned int)strlen(target);
+	memset(b, 0, sizeof(b));
+	memcpy(b, target, len);
+	if (len <= EXT2L_FAST_SYMLINK_LEN) {
+		for (i = 0; i < EXT2L_N_BLOCKS; i++)
+			ei->i_data[i] = get_le32(b + 4 * i);
+	} else {
+		err = ext2l_bmap(ei, 0, 1, &pblk);
+		if (err)
+			return err;
+		err = ext2l_bdev_write(sbi->s_bdev, pblk, b);
+		if (err)
+			return err;
+	}
+	set_inode_size(&ei->vfs_inode, len);
+	return ext2l_write_inode(ei);
+}
+
+/* Makes a new inode of `mode`'s type and links it in `dir` as `name`. */
+static int do_create(struct ext2l_inode_info *dir, const char *name, unsigned int mode,
+		     const char *target, unsigned int *ino)
 {
 	struct ext2l_sb_info *sbi = dir->vfs_inode.i_sb;
 	struct ext2l_inode_info *ei;
 	unsigned char b[EXT2L_BLOCK_SIZE];
-	unsigned int len, nr, existing, block, offset;
-	int err;
+	unsigned int len, nr, existing, block, offset, file_type;
+	int err, is_dir = is_dir_mode(mode);
 
 	if (!is_dir_mode(dir->vfs_inode.i_mode))
 		return -ENOTDIR;
@@ -1405,7 +1458,7 @@ int ext2l_create(struct ext2l_inode_info *dir, const char *name, int is_dir, uns
 	if (err)
 		goto free_ino;
 	memset(b + offset, 0, EXT2L_INODE_SIZE);
-	put_le16(b + offset + DI_MODE, is_dir ? (EXT2L_S_IFDIR | 0755) : (EXT2L_S_IFREG | 0644));
+	put_le16(b + offset + DI_MODE, mode);
 	put_le16(b + offset + DI_LINKS, is_dir ? 2 : 1);
 	err = ext2l_bdev_write(sbi->s_bdev, block, b);
 	if (err)
@@ -1414,24 +1467,13 @@ int ext2l_create(struct ext2l_inode_info *dir, const char *name, int is_dir, uns
 	if (!ei)
 		goto free_ino;
 
-	if (is_dir) {
-		unsigned int pblk;
-
-		mutex_lock(&ei->i_mutex);
-		err = ext2l_bmap(ei, 0, 1, &pblk);
-		if (!err) {
-			init_dir_block(b, nr, (unsigned int)dir->vfs_inode.i_ino);
-			err = ext2l_bdev_write(sbi->s_bdev, pblk, b);
-		}
-		if (!err) {
-			set_inode_size(&ei->vfs_inode, EXT2L_BLOCK_SIZE);
-			err = ext2l_write_inode(ei);
-		}
-		mutex_unlock(&ei->i_mutex);
-	}
+	mutex_lock(&ei->i_mutex);
+	err = init_new_inode(ei, (unsigned int)dir->vfs_inode.i_ino, target);
+	mutex_unlock(&ei->i_mutex);
+	file_type = is_dir ? EXT2L_FT_DIR :
+			     is_symlink_mode(mode) ? EXT2L_FT_SYMLINK : EXT2L_FT_REG_FILE;
 	if (!err)
-		err = ext2l_add_entry(dir, name, nr,
-				      is_dir ? EXT2L_FT_DIR : EXT2L_FT_REG_FILE);
+		err = ext2l_add_entry(dir, name, nr, file_type);
 	if (err) {
 		/* Undo: no links, so the last put frees its blocks and the inode. */
 		change_nlink(&ei->vfs_inode, -(int)(is_dir ? 2 : 1));
@@ -1452,6 +1494,59 @@ int ext2l_create(struct ext2l_inode_info *dir, const char *name, int is_dir, uns
 free_ino:
 	ext2l_free_inode(sbi, nr, is_dir);
 	return err;
+}
+
+/* Makes a new file, or a directory with its first block, and links it in `dir`. */
+int ext2l_create(struct ext2l_inode_info *dir, const char *name, int is_dir, unsigned int *ino)
+{
+	return do_create(dir, name, is_dir ? (EXT2L_S_IFDIR | 0755) : (EXT2L_S_IFREG | 0644),
+			 NULL, ino);
+}
+
+int ext2l_symlink(struct ext2l_inode_info *dir, const char *name, const char *target,
+		  unsigned int *ino)
+{
+	size_t len = strlen(target);
+
+	if (len == 0)
+		return -ENOENT;
+	if (len >= EXT2L_BLOCK_SIZE)
+		return -ENAMETOOLONG;
+	return do_create(dir, name, EXT2L_S_IFLNK | 0777, target, ino);
+}
+
+ssize_t ext2l_readlink(struct ext2l_inode_info *ei, char *buf, size_t size)
+{
+	struct ext2l_sb_info *sbi = ei->vfs_inode.i_sb;
+	unsigned char b[EXT2L_BLOCK_SIZE];
+	unsigned int len, pblk, i;
+	int err = 0;
+
+	if (!is_symlink_mode(ei->vfs_inode.i_mode))
+		return -EINVAL;
+	mutex_lock(&ei->i_mutex);
+	len = inode_size(&ei->vfs_inode);
+	if (len >= EXT2L_BLOCK_SIZE) {
+		err = -EIO;
+	} else if (is_fast_symlink(ei)) {
+		for (i = 0; i < EXT2L_N_BLOCKS; i++)
+			put_le32(b + 4 * i, ei->i_data[i]);
+		if (len > EXT2L_FAST_SYMLINK_LEN)
+			err = -EIO;
+	} else {
+		err = ext2l_bmap(ei, 0, 0, &pblk);
+		if (!err && pblk == 0)
+			err = -EIO;
+		if (!err)
+			err = ext2l_bdev_read(sbi->s_bdev, pblk, b);
+	}
+	mutex_unlock(&ei->i_mutex);
+	if (err)
+		return err;
+	if (len > size)
+		len = (unsigned int)size;
+	memcpy(buf, b, len);
+	return (ssize_t)len;
 }
 
 int ext2l_unlink(struct ext2l_inode_info *dir, const char *name)
@@ -1548,16 +1643,24 @@ static int next_component(const char **path, char *name)
 	return 1;
 }
 
-int ext2l_namei(struct ext2l_sb_info *sbi, const char *path, struct ext2l_inode_info **out)
+/* Walks `path` from directory `start` (whose reference it takes over), following symlinks:
+ * relative targets from the link's directory, absolute ones from the root. */
+static int walk(struct ext2l_sb_info *sbi, struct ext2l_inode_info *start, const char *path,
+		int depth, struct ext2l_inode_info **out)
 {
 	char name[EXT2L_NAME_LEN + 1];
-	struct ext2l_inode_info *ei, *next;
+	char target[EXT2L_BLOCK_SIZE];
+	struct ext2l_inode_info *ei = start, *next;
 	unsigned int ino;
+	ssize_t n;
 	int err, r;
 
-	ei = ext2l_iget(sbi, EXT2L_ROOT_INO, &err);
-	if (!ei)
-		return err;
+	if (*path == '/') {
+		ext2l_iput(ei);
+		ei = ext2l_iget(sbi, EXT2L_ROOT_INO, &err);
+		if (!ei)
+			return err;
+	}
 	while ((r = next_component(&path, name)) > 0) {
 		err = ext2l_lookup(ei, name, &ino);
 		if (err) {
@@ -1565,8 +1668,29 @@ int ext2l_namei(struct ext2l_sb_info *sbi, const char *path, struct ext2l_inode_
 			return err;
 		}
 		next = ext2l_iget(sbi, ino, &err);
-		ext2l_iput(ei);
-		if (!next)
+		if (!next) {
+			ext2l_iput(ei);
+			return err;
+		}
+		if (!is_symlink_mode(next->vfs_inode.i_mode)) {
+			ext2l_iput(ei);
+			ei = next;
+			continue;
+		}
+		if (depth >= EXT2L_MAX_SYMLINKS) {
+			ext2l_iput(next);
+			ext2l_iput(ei);
+			return -ELOOP;
+		}
+		n = ext2l_readlink(next, target, sizeof(target) - 1);
+		ext2l_iput(next);
+		if (n < 0) {
+			ext2l_iput(ei);
+			return (int)n;
+		}
+		target[n] = '\0';
+		err = walk(sbi, ei, target, depth + 1, &next);
+		if (err)
 			return err;
 		ei = next;
 	}
@@ -1576,6 +1700,17 @@ int ext2l_namei(struct ext2l_sb_info *sbi, const char *path, struct ext2l_inode_
 	}
 	*out = ei;
 	return 0;
+}
+
+int ext2l_namei(struct ext2l_sb_info *sbi, const char *path, struct ext2l_inode_info **out)
+{
+	struct ext2l_inode_info *root;
+	int err;
+
+	root = ext2l_iget(sbi, EXT2L_ROOT_INO, &err);
+	if (!root)
+		return err;
+	return walk(sbi, root, path, 0, out);
 }
 
 /* The parent directory of `path` and its last component. */
@@ -1647,6 +1782,47 @@ int ext2l_rmdir_path(struct ext2l_sb_info *sbi, const char *path)
 	if (err)
 		return err;
 	err = ext2l_rmdir(dir, last);
+	ext2l_iput(dir);
+	return err;
+}
+
+int ext2l_symlink_path(struct ext2l_sb_info *sbi, const char *target, const char *linkpath)
+{
+	char last[EXT2L_NAME_LEN + 1];
+	struct ext2l_inode_info *dir;
+	unsigned int ino;
+	int err;
+
+	err = namei_parent(sbi, linkpath, &dir, last);
+	if (err)
+		return err;
+	err = ext2l_symlink(dir, last, target, &ino);
+	ext2l_iput(dir);
+	return err ? err : (int)ino;
+}
+
+/* Reads the link itself: its last component is not followed. */
+ssize_t ext2l_readlink_path(struct ext2l_sb_info *sbi, const char *path, char *buf, size_t size)
+{
+	char last[EXT2L_NAME_LEN + 1];
+	struct ext2l_inode_info *dir, *ei;
+	unsigned int ino;
+	ssize_t n;
+	int err;
+
+	err = namei_parent(sbi, path, &dir, last);
+	if (err)
+		return err;
+	err = ext2l_lookup(dir, last, &ino);
+	if (!err) {
+		ei = ext2l_iget(sbi, ino, &err);
+		if (ei) {
+			n = ext2l_readlink(ei, buf, size);
+			ext2l_iput(ei);
+			ext2l_iput(dir);
+			return n;
+		}
+	}
 	ext2l_iput(dir);
 	return err;
 }
@@ -1995,6 +2171,14 @@ static int fsck_inode(struct fsck_state *s, unsigned int ino)
 	else
 		s->r->files++;
 	s->r->used_inodes++;
+	if (is_symlink_mode(mode) && get_le32(b + offset + DI_BLOCKS) == 0) {
+		/* A fast symlink: the target is in i_block, no blocks. */
+		if (size == 0 || size > EXT2L_FAST_SYMLINK_LEN)
+			s->r->errors++;
+		return 0;
+	}
+	if (is_symlink_mode(mode) && (size <= EXT2L_FAST_SYMLINK_LEN || size >= EXT2L_BLOCK_SIZE))
+		s->r->errors++;
 	for (i = 0; i < EXT2L_N_BLOCKS; i++)
 		data[i] = get_le32(b + offset + DI_BLOCK + 4 * i);
 	limit = (size + EXT2L_BLOCK_SIZE - 1) / EXT2L_BLOCK_SIZE;

@@ -48,9 +48,15 @@
 #define EXT2L_S_IFMT 0170000
 #define EXT2L_S_IFREG 0100000
 #define EXT2L_S_IFDIR 0040000
+#define EXT2L_S_IFLNK 0120000
 #define EXT2L_FT_UNKNOWN 0
 #define EXT2L_FT_REG_FILE 1
 #define EXT2L_FT_DIR 2
+#define EXT2L_FT_SYMLINK 7
+/* A symlink target this long or shorter lives in i_block itself (a "fast" symlink). */
+#define EXT2L_FAST_SYMLINK_LEN (EXT2L_N_BLOCKS * 4)
+/* Symlinks followed in one lookup before -ELOOP. */
+#define EXT2L_MAX_SYMLINKS 8
 
 /* The block device: a disk image file. Tests make a block's reads or writes fail. */
 struct ext2l_bdev {
@@ -161,6 +167,9 @@ int ext2l_add_entry(struct ext2l_inode_info *dir, const char *name, unsigned int
 int ext2l_remove_entry(struct ext2l_inode_info *dir, const char *name);
 int ext2l_readdir(struct ext2l_inode_info *dir, ext2l_filldir_t filldir, void *ctx);
 int ext2l_create(struct ext2l_inode_info *dir, const char *name, int is_dir, unsigned int *ino);
+int ext2l_symlink(struct ext2l_inode_info *dir, const char *name, const char *target,
+		  unsigned int *ino);
+ssize_t ext2l_readlink(struct ext2l_inode_info *ei, char *buf, size_t size);
 int ext2l_unlink(struct ext2l_inode_info *dir, const char *name);
 int ext2l_rmdir(struct ext2l_inode_info *dir, const char *name);
 int ext2l_link(struct ext2l_inode_info *dir, const char *name, struct ext2l_inode_info *ei);
@@ -186,6 +195,8 @@ int ext2l_readdir_path(struct ext2l_sb_info *sbi, const char *path, ext2l_filldi
 		       void *ctx);
 int ext2l_link_path(struct ext2l_sb_info *sbi, const char *oldpath, const char *newpath);
 int ext2l_rename_path(struct ext2l_sb_info *sbi, const char *oldpath, const char *newpath);
+int ext2l_symlink_path(struct ext2l_sb_info *sbi, const char *target, const char *linkpath);
+ssize_t ext2l_readlink_path(struct ext2l_sb_info *sbi, const char *path, char *buf, size_t size);
 int ext2l_statfs(struct ext2l_sb_info *sbi, unsigned int *free_blocks, unsigned int *free_inodes);
 
 #endif

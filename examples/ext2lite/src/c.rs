@@ -75,6 +75,17 @@ unsafe extern "C" {
         oldpath: *const c_char,
         newpath: *const c_char,
     ) -> c_int;
+    pub fn ext2l_symlink_path(
+        sbi: *mut raw::ext2l_sb_info,
+        target: *const c_char,
+        linkpath: *const c_char,
+    ) -> c_int;
+    pub fn ext2l_readlink_path(
+        sbi: *mut raw::ext2l_sb_info,
+        path: *const c_char,
+        buf: *mut c_char,
+        size: usize,
+    ) -> isize;
     pub fn ext2l_fsck(sbi: *mut raw::ext2l_sb_info, report: *mut ext2l_fsck) -> c_int;
     pub fn ext2l_truncate_path(
         sbi: *mut raw::ext2l_sb_info,

@@ -235,10 +235,39 @@ fn dir_is_empty(dir: &Ext2lInodeInfo) -> Res<bool> {
     Ok(true)
 }
 
-/// `ext2l_create`: makes a new inode (a file, or a directory with its first block) and links
-/// it in `dir`.
-pub fn create(dir: &Ext2lInodeInfo, name: &[u8], is_dir: bool) -> Res<u32> {
+/// Fills a new inode's contents (`init_new_inode`): a directory's first block, or a
+/// symlink's target (in `i_data` for a fast one, in a block for a slow one).
+fn init_new_inode(m: &mut Ext2lInodeInfoIMutexGuard<'_>, parent: u32, target: &[u8]) -> Res<()> {
+    let ei = m.owner();
+    let dev = bdev(inode::sb_of(ei));
+    let mut b = new_block();
+    if is_dir_mode(mode(ei)) {
+        let pblk = bmap(m, 0, true)?;
+        init_dir_block(&mut b, ino(ei), parent);
+        dev.write(pblk, &b)?;
+        vfs(ei).i_lock().set_i_size(BLOCK_SIZE as u32);
+        return write_inode(m);
+    }
+    if !is_symlink_mode(mode(ei)) {
+        return Ok(());
+    }
+    b[..target.len()].copy_from_slice(target);
+    if target.len() <= FAST_SYMLINK_LEN {
+        for (i, slot) in m.i_data_mut().iter_mut().enumerate() {
+            *slot = get_le32(&b, 4 * i);
+        }
+    } else {
+        let pblk = bmap(m, 0, true)?;
+        dev.write(pblk, &b)?;
+    }
+    vfs(ei).i_lock().set_i_size(target.len() as u32);
+    write_inode(m)
+}
+
+/// Makes a new inode of `new_mode`'s type and links it in `dir` as `name` (`do_create`).
+fn do_create(dir: &Ext2lInodeInfo, name: &[u8], new_mode: u32, target: &[u8]) -> Res<u32> {
     let sb = inode::sb_of(dir);
+    let is_dir = is_dir_mode(new_mode);
     if !is_dir_mode(mode(dir)) {
         return Err(-ENOTDIR);
     }
@@ -255,12 +284,7 @@ pub fn create(dir: &Ext2lInodeInfo, name: &[u8], is_dir: bool) -> Res<u32> {
         let mut b = new_block();
         dev.read(block, &mut b)?;
         b[offset..offset + INODE_SIZE].fill(0);
-        let mode = if is_dir {
-            S_IFDIR | 0o755
-        } else {
-            S_IFREG | 0o644
-        };
-        put_le16(&mut b, offset + DI_MODE, mode);
+        put_le16(&mut b, offset + DI_MODE, new_mode);
         put_le16(&mut b, offset + DI_LINKS, if is_dir { 2 } else { 1 });
         dev.write(block, &b)?;
         iget(sb, nr)
@@ -272,19 +296,19 @@ pub fn create(dir: &Ext2lInodeInfo, name: &[u8], is_dir: bool) -> Res<u32> {
             return Err(e);
         }
     };
-    let mut res = Ok(());
-    if is_dir {
+    let mut res = {
         let mut m = ei.i_mutex();
-        res = bmap(&mut m, 0, true).and_then(|pblk| {
-            let mut b = new_block();
-            init_dir_block(&mut b, nr, ino(dir));
-            bdev(sb).write(pblk, &b)?;
-            vfs(&ei).i_lock().set_i_size(BLOCK_SIZE as u32);
-            write_inode(&mut m)
-        });
-    }
+        init_new_inode(&mut m, ino(dir), target)
+    };
+    let file_type = if is_dir {
+        FT_DIR
+    } else if is_symlink_mode(new_mode) {
+        FT_SYMLINK
+    } else {
+        FT_REG_FILE
+    };
     if res.is_ok() {
-        res = add_entry(dir, name, nr, if is_dir { FT_DIR } else { FT_REG_FILE });
+        res = add_entry(dir, name, nr, file_type);
     }
     if let Err(e) = res {
         // Undo: no links, so the last put frees its blocks and the inode.
@@ -299,6 +323,28 @@ pub fn create(dir: &Ext2lInodeInfo, name: &[u8], is_dir: bool) -> Res<u32> {
     }
     drop(ei);
     res.map(|()| nr)
+}
+
+/// `ext2l_create`: makes a new file, or a directory with its first block, and links it in
+/// `dir`.
+pub fn create(dir: &Ext2lInodeInfo, name: &[u8], is_dir: bool) -> Res<u32> {
+    let mode = if is_dir {
+        S_IFDIR | 0o755
+    } else {
+        S_IFREG | 0o644
+    };
+    do_create(dir, name, mode, &[])
+}
+
+/// `ext2l_symlink`: a symlink to `target`.
+pub fn symlink(dir: &Ext2lInodeInfo, name: &[u8], target: &[u8]) -> Res<u32> {
+    if target.is_empty() {
+        return Err(-ENOENT);
+    }
+    if target.len() >= BLOCK_SIZE {
+        return Err(-ENAMETOOLONG);
+    }
+    do_create(dir, name, S_IFLNK | 0o777, target)
 }
 
 /// `ext2l_unlink`: removes a file's name; the inode goes with its last reference.

@@ -95,6 +95,18 @@ impl State<'_> {
             self.r.files += 1;
         }
         self.r.used_inodes += 1;
+        if is_symlink_mode(mode) && get_le32(&di, DI_BLOCKS) == 0 {
+            // A fast symlink: the target is in i_block, no blocks.
+            if size == 0 || size as usize > FAST_SYMLINK_LEN {
+                self.r.errors += 1;
+            }
+            return Ok(());
+        }
+        if is_symlink_mode(mode)
+            && (size as usize <= FAST_SYMLINK_LEN || size as usize >= BLOCK_SIZE)
+        {
+            self.r.errors += 1;
+        }
         let data: Vec<u32> = (0..N_BLOCKS)
             .map(|i| get_le32(&di, DI_BLOCK + 4 * i))
             .collect();

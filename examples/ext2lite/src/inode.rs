@@ -172,7 +172,8 @@ pub unsafe extern "C" fn ext2l_inode_release(kref: *mut raw::kref) {
         let mut m = ei.i_mutex();
         if nlink == 0 {
             let is_dir = is_dir_mode(mode(ei));
-            if truncate_blocks(&mut m, 0).is_ok() && clear_disk_inode(sb, ino(ei), mode(ei)).is_ok()
+            if (is_fast_symlink(&m) || truncate_blocks(&mut m, 0).is_ok())
+                && clear_disk_inode(sb, ino(ei), mode(ei)).is_ok()
             {
                 let _ = free_inode(sb, ino(ei), is_dir);
             }
@@ -182,6 +183,41 @@ pub unsafe extern "C" fn ext2l_inode_release(kref: *mut raw::kref) {
     }
     // SAFETY: the inode came from `Box` in `read_inode`, is off the list and unreferenced.
     drop(unsafe { Box::from_raw(ptr) });
+}
+
+/// A fast symlink keeps its target in `i_data`, which then holds no block numbers
+/// (`is_fast_symlink`).
+pub(crate) fn is_fast_symlink(m: &Ext2lInodeInfoIMutexGuard<'_>) -> bool {
+    is_symlink_mode(mode(m.owner())) && m.i_blocks() == 0
+}
+
+/// `ext2l_readlink`: the symlink's target, at most `size` bytes of it.
+pub fn readlink(ei: &Ext2lInodeInfo, size: usize) -> Res<Vec<u8>> {
+    if !is_symlink_mode(mode(ei)) {
+        return Err(-EINVAL);
+    }
+    let sb = sb_of(ei);
+    let mut b = new_block();
+    let mut m = ei.i_mutex();
+    let len = self::size(vfs(ei)) as usize;
+    if len >= BLOCK_SIZE {
+        return Err(-EIO);
+    } else if is_fast_symlink(&m) {
+        for (i, &word) in m.i_data().iter().enumerate() {
+            put_le32(&mut b, 4 * i, word);
+        }
+        if len > FAST_SYMLINK_LEN {
+            return Err(-EIO);
+        }
+    } else {
+        let pblk = bmap(&mut m, 0, false)?;
+        if pblk == 0 {
+            return Err(-EIO);
+        }
+        bdev(sb).read(pblk, &mut b)?;
+    }
+    drop(m);
+    Ok(b[..len.min(size)].to_vec())
 }
 
 /// `ext2l_write_inode`: writes the inode back to the inode table; its `i_mutex` is held.

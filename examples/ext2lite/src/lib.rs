@@ -93,6 +93,14 @@ pub const S_IFMT: u32 = 0o170000;
 pub const S_IFREG: u32 = 0o100000;
 /// `EXT2L_S_IFDIR`.
 pub const S_IFDIR: u32 = 0o040000;
+/// `EXT2L_S_IFLNK`.
+pub const S_IFLNK: u32 = 0o120000;
+/// `EXT2L_FT_SYMLINK`.
+pub const FT_SYMLINK: u8 = 7;
+/// `EXT2L_FAST_SYMLINK_LEN`: a target this long or shorter lives in `i_data`.
+pub const FAST_SYMLINK_LEN: usize = N_BLOCKS * 4;
+/// `EXT2L_MAX_SYMLINKS`: symlinks followed in one lookup before `-ELOOP`.
+pub const MAX_SYMLINKS: u32 = 8;
 /// `EXT2L_FT_REG_FILE`.
 pub const FT_REG_FILE: u8 = 1;
 /// `EXT2L_FT_DIR`.
@@ -124,6 +132,8 @@ pub const ENOSPC: i32 = 28;
 pub const ENAMETOOLONG: i32 = 36;
 /// Directory not empty.
 pub const ENOTEMPTY: i32 = 39;
+/// Too many symlinks.
+pub const ELOOP: i32 = 40;
 
 /// What `ext2l_stat` reports (`struct ext2l_stat`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -153,4 +163,8 @@ pub struct DirEntry {
 
 pub(crate) fn is_dir_mode(mode: u32) -> bool {
     mode & S_IFMT == S_IFDIR
+}
+
+pub(crate) fn is_symlink_mode(mode: u32) -> bool {
+    mode & S_IFMT == S_IFLNK
 }

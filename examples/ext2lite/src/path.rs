@@ -23,12 +23,32 @@ impl Fs {
         self.namei_bytes(path.as_bytes())
     }
 
-    fn namei_bytes(&self, mut path: &[u8]) -> Res<InodeRef> {
-        let mut ei = iget(self.sb(), ROOT_INO)?;
+    fn namei_bytes(&self, path: &[u8]) -> Res<InodeRef> {
+        let root = iget(self.sb(), ROOT_INO)?;
+        self.walk(root, path, 0)
+    }
+
+    /// Walks `path` from directory `start`, following symlinks (`walk`): relative targets
+    /// from the link's directory, absolute ones from the root.
+    fn walk(&self, start: InodeRef, mut path: &[u8], depth: u32) -> Res<InodeRef> {
+        let mut ei = start;
+        if path.first() == Some(&b'/') {
+            ei = iget(self.sb(), ROOT_INO)?;
+        }
         while let Some((name, rest)) = next_component(path)? {
             let nr = dir::lookup(&ei, name)?;
-            ei = iget(self.sb(), nr)?;
+            let next = iget(self.sb(), nr)?;
             path = rest;
+            if !is_symlink_mode(mode(&next)) {
+                ei = next;
+                continue;
+            }
+            if depth >= MAX_SYMLINKS {
+                return Err(-ELOOP);
+            }
+            let target = inode::readlink(&next, BLOCK_SIZE - 1)?;
+            drop(next);
+            ei = self.walk(ei, &target, depth + 1)?;
         }
         Ok(ei)
     }
@@ -130,5 +150,19 @@ impl Fs {
     /// `ext2l_fsck`.
     pub fn fsck(&self) -> Res<FsckReport> {
         fsck::fsck(self.sb())
+    }
+
+    /// `ext2l_symlink_path`: a symlink at `linkpath` to `target`; its inode number.
+    pub fn symlink_path(&self, target: &str, linkpath: &str) -> Res<u32> {
+        let (dir, last) = self.namei_parent(linkpath)?;
+        dir::symlink(&dir, last, target.as_bytes())
+    }
+
+    /// `ext2l_readlink_path`: the link itself, its last component not followed.
+    pub fn readlink_path(&self, path: &str, size: usize) -> Res<Vec<u8>> {
+        let (dir, last) = self.namei_parent(path)?;
+        let nr = dir::lookup(&dir, last)?;
+        let ei = iget(self.sb(), nr)?;
+        inode::readlink(&ei, size)
     }
 }

@@ -63,6 +63,8 @@ trait Impl: Sized {
     fn link(&self, old: &str, new: &str) -> i64;
     fn rename(&self, old: &str, new: &str) -> i64;
     fn fsck(&self) -> Result<e2::FsckReport, i32>;
+    fn symlink(&self, target: &str, path: &str) -> i64;
+    fn readlink(&self, path: &str, size: usize) -> (i64, Vec<u8>);
 
     /// Makes reads (or writes) of `block` fail, or none with -1.
     fn fail(&self, read: i32, write: i32) {
@@ -106,6 +108,21 @@ impl Impl for C {
     fn rename(&self, old: &str, new: &str) -> i64 {
         // SAFETY: as above.
         i64::from(unsafe { c::ext2l_rename_path(self.0, cstr(old).as_ptr(), cstr(new).as_ptr()) })
+    }
+    fn symlink(&self, target: &str, path: &str) -> i64 {
+        // SAFETY: a mounted file system and C strings.
+        i64::from(unsafe {
+            c::ext2l_symlink_path(self.0, cstr(target).as_ptr(), cstr(path).as_ptr())
+        })
+    }
+    fn readlink(&self, path: &str, size: usize) -> (i64, Vec<u8>) {
+        let mut buf = vec![0u8; size];
+        // SAFETY: as above, and `buf` is valid for `size` bytes.
+        let n = unsafe {
+            c::ext2l_readlink_path(self.0, cstr(path).as_ptr(), buf.as_mut_ptr().cast(), size)
+        } as i64;
+        buf.truncate(n.max(0) as usize);
+        (n, buf)
     }
     fn fsck(&self) -> Result<e2::FsckReport, i32> {
         let mut r = c::ext2l_fsck::default();
@@ -257,6 +274,15 @@ impl Impl for R {
     fn fsck(&self) -> Result<e2::FsckReport, i32> {
         self.0.fsck()
     }
+    fn symlink(&self, target: &str, path: &str) -> i64 {
+        code(self.0.symlink_path(target, path), i64::from)
+    }
+    fn readlink(&self, path: &str, size: usize) -> (i64, Vec<u8>) {
+        match self.0.readlink_path(path, size) {
+            Ok(b) => (b.len() as i64, b),
+            Err(e) => (i64::from(e), Vec::new()),
+        }
+    }
     fn mkfs(path: &Path, blocks: u32, inodes: u32) -> i32 {
         e2::mkfs(path, blocks, inodes).err().unwrap_or(0)
     }
@@ -344,6 +370,8 @@ enum Op {
     Link(String, String),
     Rename(String, String),
     Fsck,
+    Symlink(String, String),
+    Readlink(String, usize),
     /// Creates `count` files named after `from..` in `dir`, stopping at the first error.
     Fill {
         dir: String,
@@ -395,6 +423,11 @@ fn apply<I: Impl>(fs: &I, op: &Op) -> Outcome {
         Op::Link(a, b) => Outcome::Code(fs.link(a, b)),
         Op::Rename(a, b) => Outcome::Code(fs.rename(a, b)),
         Op::Fsck => Outcome::Fsck(fs.fsck()),
+        Op::Symlink(target, path) => Outcome::Code(fs.symlink(target, path)),
+        Op::Readlink(path, size) => {
+            let (n, b) = fs.readlink(path, *size);
+            Outcome::Read(n, b)
+        }
         Op::Fill { dir, from, count } => {
             let mut made = 0u8;
             for k in *from..*from + *count {
@@ -468,6 +501,9 @@ fn dump<I: Impl>(fs: &I) -> Vec<(String, Outcome)> {
                 out.push((path.clone(), Outcome::Stat(fs.stat(&path))));
                 if e.file_type == e2::FT_DIR {
                     todo.push(path);
+                } else if e.file_type == e2::FT_SYMLINK {
+                    let (n, b) = fs.readlink(&path, 2000);
+                    out.push((path, Outcome::Read(n, b)));
                 } else {
                     let (n, b) = fs.read(&path, 0, 300 * 1024);
                     out.push((path, Outcome::Read(n, b)));
@@ -529,6 +565,17 @@ fn a_path() -> impl Strategy<Value = String> {
     (dirs, names).prop_map(|(d, n)| format!("{d}/{n}"))
 }
 
+/// A symlink target: a path (absolute or relative, maybe dangling or a loop), or a long one
+/// (a slow symlink, in a block).
+fn a_target() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => a_path(),
+        2 => a_path().prop_map(|p| p.trim_start_matches('/').to_owned()),
+        1 => prop::sample::select(vec!["..", ".", "../d1", "d2/../f0"]).prop_map(str::to_owned),
+        1 => (a_path(), 1usize..20).prop_map(|(p, n)| format!("{}{p}", "/d0/..".repeat(n))),
+    ]
+}
+
 fn a_pos() -> impl Strategy<Value = u32> {
     prop_oneof![
         0u32..4096,
@@ -553,6 +600,8 @@ fn an_op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Fsck),
         1 => (a_path(), a_path()).prop_map(|(a, b)| Op::Link(a, b)),
         2 => (a_path(), a_path()).prop_map(|(a, b)| Op::Rename(a, b)),
+        2 => (a_target(), a_path()).prop_map(|(t, p)| Op::Symlink(t, p)),
+        1 => (a_path(), 0usize..100).prop_map(|(p, n)| Op::Readlink(p, n)),
         1 => (prop::sample::select(vec!["", "/d0", "/d1", "/d0/d2"]), 0u32..40, 0u32..60)
             .prop_map(|(d, from, count)| Op::Fill { dir: d.to_owned(), from, count }),
         1 => (a_path(), 0u32..60).prop_map(|(d, k)| Op::Unlink(format!("{}/{}",
@@ -1066,4 +1115,121 @@ fn fsck_finds_the_same_corruption() {
             assert_eq!(cr.unwrap().errors, 0, "the unchanged image is clean");
         }
     }
+}
+
+#[test]
+fn symlink_targets_at_the_fast_limit() {
+    // 60 bytes fit in i_block (a fast symlink, no block); 61 need a block.
+    let at = |n: usize| format!("/{}", "x".repeat(n - 1));
+    let ops = vec![
+        Op::Symlink(at(59), "/s59".into()),
+        Op::Symlink(at(60), "/s60".into()),
+        Op::Symlink(at(61), "/s61".into()),
+        Op::Statfs,
+        Op::Readlink("/s60".into(), 100),
+        Op::Readlink("/s61".into(), 100),
+        Op::Unlink("/s60".into()),
+        Op::Unlink("/s61".into()),
+        Op::Statfs,
+    ];
+    let (c_out, _) = run::<C>(64, 32, &ops, 0);
+    // Only the 61-byte target took a block (the fresh image has 64 - 1 - 9 free blocks and 32 - 10 free inodes).
+    assert_eq!(c_out[3], Outcome::Counts((53, 19)));
+    assert_eq!(c_out[8], Outcome::Counts((54, 21)));
+    check_same(64, 32, &ops, 0);
+}
+
+#[test]
+fn symlinks_fast_and_slow_are_followed_the_same_way() {
+    let long = format!("{}/d0/f0", "/d0/..".repeat(30));
+    let ops = vec![
+        create("/d0", true),
+        create("/d0/f0", false),
+        write("/d0/f0", 0, 100),
+        Op::Symlink("/d0/f0".into(), "/abs".into()),
+        Op::Symlink("d0/f0".into(), "/rel".into()),
+        Op::Symlink("../d0".into(), "/d0/up".into()),
+        Op::Symlink(long.clone(), "/slow".into()),
+        Op::Symlink("/nowhere".into(), "/dangling".into()),
+        Op::Symlink("/loop1".into(), "/loop2".into()),
+        Op::Symlink("/loop2".into(), "/loop1".into()),
+        Op::Symlink("".into(), "/empty".into()),
+        Op::Symlink("x".repeat(1024), "/toolong".into()),
+        Op::Read {
+            path: "/abs".into(),
+            pos: 0,
+            len: 200,
+        },
+        Op::Read {
+            path: "/rel".into(),
+            pos: 0,
+            len: 200,
+        },
+        Op::Read {
+            path: "/slow".into(),
+            pos: 0,
+            len: 200,
+        },
+        Op::Read {
+            path: "/d0/up/up/up/f0".into(),
+            pos: 0,
+            len: 200,
+        },
+        Op::Read {
+            path: "/dangling".into(),
+            pos: 0,
+            len: 1,
+        },
+        Op::Read {
+            path: "/loop1".into(),
+            pos: 0,
+            len: 1,
+        },
+        Op::Readlink("/slow".into(), 2000),
+        Op::Readlink("/abs".into(), 3),
+        Op::Readlink("/d0/f0".into(), 10),
+        Op::Stat("/slow".into()),
+        write("/rel", 100, 10),
+        Op::Stat("/d0/f0".into()),
+        Op::Readdir("/".into()),
+        Op::Fsck,
+        Op::Unlink("/slow".into()),
+        Op::Unlink("/abs".into()),
+        Op::Rename("/rel".into(), "/d0/rel".into()),
+        Op::Read {
+            path: "/d0/rel".into(),
+            pos: 0,
+            len: 200,
+        },
+        Op::Statfs,
+    ];
+    let (c_out, _) = run::<C>(128, 64, &ops, 0);
+    let e = |n: i32| -i64::from(n);
+    assert_eq!(c_out[10], Outcome::Code(e(e2::ENOENT)));
+    assert_eq!(c_out[11], Outcome::Code(e(e2::ENAMETOOLONG)));
+    for i in [12, 13, 14, 15] {
+        assert!(
+            matches!(c_out[i], Outcome::Read(100, _)),
+            "{i}: {:?}",
+            c_out[i]
+        );
+    }
+    assert_eq!(c_out[16], Outcome::Read(e(e2::ENOENT), vec![]));
+    assert_eq!(c_out[17], Outcome::Read(e(e2::ELOOP), vec![]));
+    assert_eq!(
+        c_out[18],
+        Outcome::Read(long.len() as i64, long.into_bytes())
+    );
+    assert_eq!(c_out[19], Outcome::Read(3, b"/d0".to_vec()));
+    assert_eq!(c_out[20], Outcome::Read(e(e2::EINVAL), vec![]));
+    let Outcome::Stat(Ok(st)) = &c_out[21] else {
+        panic!("{:?}", c_out[21])
+    };
+    assert_eq!((st.size, st.blocks), (100, 2), "stat follows the slow link");
+    let Outcome::Fsck(Ok(r)) = &c_out[25] else {
+        panic!("{:?}", c_out[25])
+    };
+    assert_eq!(r.errors, 0);
+    check_same(128, 64, &ops, 0);
+    check_same(128, 64, &ops, 7);
 }
