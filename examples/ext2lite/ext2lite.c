@@ -5,6 +5,7 @@
  * host; nothing time-dependent is written, so the same operations give the same image. */
 #include "ext2lite.h"
 
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 
@@ -158,6 +159,19 @@ static int zero_block(struct ext2l_bdev *bdev, unsigned int block)
 
 	memset(buf, 0, sizeof(buf));
 	return ext2l_bdev_write(bdev, block, buf);
+}
+
+/* ---- errors ---- */
+
+/* Corruption found: from now on the fs refuses to write (-EROFS), and the superblock says so. */
+void ext2l_error(struct ext2l_sb_info *sbi)
+{
+	WRITE_ONCE(sbi->s_ro, 1);
+}
+
+static int fs_readonly(struct ext2l_sb_info *sbi)
+{
+	return READ_ONCE(sbi->s_ro);
 }
 
 /* ---- bitmaps ---- */
@@ -374,6 +388,8 @@ static int parse_superblock(struct ext2l_sb_info *sbi, const unsigned char *b,
 	sbi->s_itable_blocks = itable_blocks_for(inodes);
 	sbi->s_first_ino = EXT2L_FIRST_INO;
 	sbi->s_mnt_count = get_le16(b + SB_MNT_COUNT);
+	/* Errors found before: mount read-only. */
+	sbi->s_ro = (get_le16(b + SB_STATE) & EXT2L_ERROR_FS) ? 1 : 0;
 	sbi->s_free_blocks_count = free_blocks;
 	sbi->s_free_inodes_count = free_inodes;
 	return 0;
@@ -441,7 +457,7 @@ int ext2l_sync_super(struct ext2l_sb_info *sbi, int valid)
 
 	fill_superblock(b, sbi->s_blocks_count, sbi->s_inodes_count, sbi->s_free_blocks_count,
 			sbi->s_free_inodes_count, sbi->s_mnt_count,
-			valid ? EXT2L_VALID_FS : 0);
+			(valid ? EXT2L_VALID_FS : 0) | (fs_readonly(sbi) ? EXT2L_ERROR_FS : 0));
 	err = ext2l_bdev_write(sbi->s_bdev, EXT2L_SB_BLOCK, b);
 	if (err)
 		return err;
@@ -521,8 +537,10 @@ int ext2l_new_block_locked(struct ext2l_sb_info *sbi, unsigned int *out)
 	if (err)
 		return err;
 	bit = find_first_zero(map, limit);
-	if (bit == limit)
-		return -ENOSPC; /* the count said otherwise: the bitmap wins */
+	if (bit == limit) {
+		ext2l_error(sbi); /* the count said otherwise */
+		return -ENOSPC;
+	}
 	set_bit(map, bit);
 	err = ext2l_bdev_write(sbi->s_bdev, sbi->s_block_bitmap, map);
 	if (err)
@@ -537,13 +555,17 @@ int ext2l_free_block_locked(struct ext2l_sb_info *sbi, unsigned int block)
 	unsigned char map[EXT2L_BLOCK_SIZE];
 	int err;
 
-	if (block < sbi->s_data_start || block >= sbi->s_blocks_count)
+	if (block < sbi->s_data_start || block >= sbi->s_blocks_count) {
+		ext2l_error(sbi);
 		return -EIO;
+	}
 	err = ext2l_bdev_read(sbi->s_bdev, sbi->s_block_bitmap, map);
 	if (err)
 		return err;
-	if (!test_bit(map, block - 1))
-		return -EIO; /* double free: the fs is corrupt */
+	if (!test_bit(map, block - 1)) {
+		ext2l_error(sbi); /* double free: the fs is corrupt */
+		return -EIO;
+	}
 	clear_bit(map, block - 1);
 	err = ext2l_bdev_write(sbi->s_bdev, sbi->s_block_bitmap, map);
 	if (err)
@@ -596,6 +618,7 @@ int ext2l_new_inode(struct ext2l_sb_info *sbi, int is_dir, unsigned int *out)
 		goto out;
 	bit = find_first_zero(map, sbi->s_inodes_count);
 	if (bit == sbi->s_inodes_count) {
+		ext2l_error(sbi); /* the count said otherwise */
 		err = -ENOSPC;
 		goto out;
 	}
@@ -617,13 +640,16 @@ int ext2l_free_inode(struct ext2l_sb_info *sbi, unsigned int ino, int is_dir)
 	unsigned char map[EXT2L_BLOCK_SIZE];
 	int err;
 
-	if (ino < sbi->s_first_ino || ino > sbi->s_inodes_count)
+	if (ino < sbi->s_first_ino || ino > sbi->s_inodes_count) {
+		ext2l_error(sbi);
 		return -EIO;
+	}
 	mutex_lock(&sbi->s_lock);
 	err = ext2l_bdev_read(sbi->s_bdev, sbi->s_inode_bitmap, map);
 	if (err)
 		goto out;
 	if (!test_bit(map, ino - 1)) {
+		ext2l_error(sbi);
 		err = -EIO;
 		goto out;
 	}
@@ -1021,6 +1047,8 @@ ssize_t ext2l_file_write(struct ext2l_inode_info *ei, unsigned int pos, const vo
 	unsigned int size;
 	int err = 0, werr;
 
+	if (fs_readonly(sbi))
+		return -EROFS;
 	if (is_dir_mode(ei->vfs_inode.i_mode))
 		return -EISDIR;
 	if ((unsigned long long)pos + len > (unsigned long long)EXT2L_MAX_FILE_BLOCKS * EXT2L_BLOCK_SIZE)
@@ -1068,6 +1096,8 @@ int ext2l_truncate(struct ext2l_inode_info *ei, unsigned int size)
 	unsigned int keep, pblk, old;
 	int err;
 
+	if (fs_readonly(sbi))
+		return -EROFS;
 	if (is_dir_mode(ei->vfs_inode.i_mode))
 		return -EISDIR;
 	if (size > EXT2L_MAX_FILE_BLOCKS * EXT2L_BLOCK_SIZE)
@@ -1092,6 +1122,128 @@ int ext2l_truncate(struct ext2l_inode_info *ei, unsigned int size)
 		set_inode_size(&ei->vfs_inode, size);
 		err = ext2l_write_inode(ei);
 	}
+	mutex_unlock(&ei->i_mutex);
+	return err;
+}
+
+/* Zeroes bytes [from, to) of logical block `lblk`, if it is mapped; i_mutex held. */
+static int zero_in_block(struct ext2l_inode_info *ei, unsigned int lblk, unsigned int from,
+			 unsigned int to)
+{
+	struct ext2l_sb_info *sbi = ei->vfs_inode.i_sb;
+	unsigned char b[EXT2L_BLOCK_SIZE];
+	unsigned int pblk;
+	int err;
+
+	err = ext2l_bmap(ei, lblk, 0, &pblk);
+	if (err || pblk == 0)
+		return err;
+	err = ext2l_bdev_read(sbi->s_bdev, pblk, b);
+	if (err)
+		return err;
+	memset(b + from, 0, to - from);
+	return ext2l_bdev_write(sbi->s_bdev, pblk, b);
+}
+
+/* Unmaps and frees logical block `lblk`, if it is mapped; i_mutex held. */
+static int free_lblk(struct ext2l_inode_info *ei, unsigned int lblk)
+{
+	struct ext2l_sb_info *sbi = ei->vfs_inode.i_sb;
+	unsigned char ind[EXT2L_BLOCK_SIZE];
+	unsigned int nr, slot;
+	int err;
+
+	if (lblk < EXT2L_NDIR_BLOCKS) {
+		nr = ei->i_data[lblk];
+		if (nr == 0)
+			return 0;
+		err = ext2l_free_block(sbi, nr);
+		if (err)
+			return err;
+		ei->i_data[lblk] = 0;
+	} else {
+		if (ei->i_data[EXT2L_IND_BLOCK] == 0)
+			return 0;
+		slot = lblk - EXT2L_NDIR_BLOCKS;
+		err = ext2l_bdev_read(sbi->s_bdev, ei->i_data[EXT2L_IND_BLOCK], ind);
+		if (err)
+			return err;
+		nr = get_le32(ind + 4 * slot);
+		if (nr == 0)
+			return 0;
+		err = ext2l_free_block(sbi, nr);
+		if (err)
+			return err;
+		put_le32(ind + 4 * slot, 0);
+		err = ext2l_bdev_write(sbi->s_bdev, ei->i_data[EXT2L_IND_BLOCK], ind);
+		if (err)
+			return err;
+	}
+	ei->i_blocks -= EXT2L_BLOCK_SIZE / 512;
+	ei->i_dirty = 1;
+	return 0;
+}
+
+/* Frees the indirect block once it maps nothing; i_mutex held. */
+static int drop_empty_indirect(struct ext2l_inode_info *ei)
+{
+	struct ext2l_sb_info *sbi = ei->vfs_inode.i_sb;
+	unsigned char ind[EXT2L_BLOCK_SIZE];
+	unsigned int i;
+	int err;
+
+	if (ei->i_data[EXT2L_IND_BLOCK] == 0)
+		return 0;
+	err = ext2l_bdev_read(sbi->s_bdev, ei->i_data[EXT2L_IND_BLOCK], ind);
+	if (err)
+		return err;
+	for (i = 0; i < EXT2L_ADDR_PER_BLOCK; i++)
+		if (get_le32(ind + 4 * i) != 0)
+			return 0;
+	err = ext2l_free_block(sbi, ei->i_data[EXT2L_IND_BLOCK]);
+	if (err)
+		return err;
+	ei->i_data[EXT2L_IND_BLOCK] = 0;
+	ei->i_blocks -= EXT2L_BLOCK_SIZE / 512;
+	ei->i_dirty = 1;
+	return 0;
+}
+
+/* Punches a hole: frees the whole blocks inside [pos, pos + len) and zeroes the partial ones
+ * at its ends; the size does not change (fallocate's PUNCH_HOLE | KEEP_SIZE). */
+int ext2l_punch(struct ext2l_inode_info *ei, unsigned int pos, unsigned int len)
+{
+	struct ext2l_sb_info *sbi = ei->vfs_inode.i_sb;
+	unsigned int size, end, first, last, l;
+	int err = 0;
+
+	if (fs_readonly(sbi))
+		return -EROFS;
+	if (is_dir_mode(ei->vfs_inode.i_mode))
+		return -EISDIR;
+	if (is_symlink_mode(ei->vfs_inode.i_mode))
+		return -EINVAL;
+	mutex_lock(&ei->i_mutex);
+	size = inode_size(&ei->vfs_inode);
+	if (pos >= size || len == 0)
+		goto out;
+	end = len > size - pos ? size : pos + len;
+	first = pos / EXT2L_BLOCK_SIZE;
+	last = (end - 1) / EXT2L_BLOCK_SIZE;
+	for (l = first; l <= last && !err; l++) {
+		unsigned int from = l == first ? pos % EXT2L_BLOCK_SIZE : 0;
+		unsigned int to = l == last ? (end - 1) % EXT2L_BLOCK_SIZE + 1 : EXT2L_BLOCK_SIZE;
+
+		if (from == 0 && to == EXT2L_BLOCK_SIZE)
+			err = free_lblk(ei, l);
+		else
+			err = zero_in_block(ei, l, from, to);
+	}
+	if (!err)
+		err = drop_empty_indirect(ei);
+	if (!err && ei->i_dirty)
+		err = ext2l_write_inode(ei);
+out:
 	mutex_unlock(&ei->i_mutex);
 	return err;
 }
@@ -1150,8 +1302,10 @@ static int find_entry(struct ext2l_inode_info *dir, const char *name, unsigned i
 		prev = -1;
 		for (off = 0; off < EXT2L_BLOCK_SIZE;) {
 			err = check_dirent(b, off);
-			if (err)
+			if (err) {
+				ext2l_error(sbi);
 				return err;
+			}
 			if (get_le32(b + off + DE_INODE) != 0 && b[off + DE_NAME_LEN] == len &&
 			    memcmp(b + off + DE_NAME, name, len) == 0) {
 				*lblk_out = lblk;
@@ -1325,8 +1479,10 @@ int ext2l_readdir(struct ext2l_inode_info *dir, ext2l_filldir_t filldir, void *c
 			unsigned int ino;
 
 			err = check_dirent(b, off);
-			if (err)
+			if (err) {
+				ext2l_error(sbi);
 				break;
+			}
 			ino = get_le32(b + off + DE_INODE);
 			if (ino != 0 && filldir(ctx, (const char *)b + off + DE_NAME,
 						b[off + DE_NAME_LEN], ino, b[off + DE_FILE_TYPE])) {
@@ -1361,8 +1517,10 @@ static int dir_is_empty(struct ext2l_inode_info *dir, int *empty)
 			unsigned int name_len;
 
 			err = check_dirent(b, off);
-			if (err)
+			if (err) {
+				ext2l_error(sbi);
 				goto out;
+			}
 			name_len = b[off + DE_NAME_LEN];
 			if (get_le32(b + off + DE_INODE) != 0 &&
 			    !(name_len == 1 && b[off + DE_NAME] == '.') &&
@@ -1437,6 +1595,8 @@ static int do_create(struct ext2l_inode_info *dir, const char *name, unsigned in
 	unsigned int len, nr, existing, block, offset, file_type;
 	int err, is_dir = is_dir_mode(mode);
 
+	if (fs_readonly(sbi))
+		return -EROFS;
 	if (!is_dir_mode(dir->vfs_inode.i_mode))
 		return -ENOTDIR;
 	err = check_name(name, &len);
@@ -1556,6 +1716,8 @@ int ext2l_unlink(struct ext2l_inode_info *dir, const char *name)
 	unsigned int ino;
 	int err;
 
+	if (fs_readonly(sbi))
+		return -EROFS;
 	err = ext2l_lookup(dir, name, &ino);
 	if (err)
 		return err;
@@ -1584,6 +1746,8 @@ int ext2l_rmdir(struct ext2l_inode_info *dir, const char *name)
 	unsigned int ino;
 	int err, empty;
 
+	if (fs_readonly(sbi))
+		return -EROFS;
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return -EINVAL;
 	err = ext2l_lookup(dir, name, &ino);
@@ -1860,6 +2024,20 @@ ssize_t ext2l_read_path(struct ext2l_sb_info *sbi, const char *path, unsigned in
 	return n;
 }
 
+int ext2l_punch_path(struct ext2l_sb_info *sbi, const char *path, unsigned int pos,
+		     unsigned int len)
+{
+	struct ext2l_inode_info *ei;
+	int err;
+
+	err = ext2l_namei(sbi, path, &ei);
+	if (err)
+		return err;
+	err = ext2l_punch(ei, pos, len);
+	ext2l_iput(ei);
+	return err;
+}
+
 int ext2l_truncate_path(struct ext2l_sb_info *sbi, const char *path, unsigned int size)
 {
 	struct ext2l_inode_info *ei;
@@ -1924,6 +2102,8 @@ int ext2l_link(struct ext2l_inode_info *dir, const char *name, struct ext2l_inod
 {
 	int err;
 
+	if (fs_readonly(dir->vfs_inode.i_sb))
+		return -EROFS;
 	if (!is_dir_mode(dir->vfs_inode.i_mode))
 		return -ENOTDIR;
 	if (is_dir_mode(ei->vfs_inode.i_mode))
@@ -1977,8 +2157,10 @@ static int is_ancestor(struct ext2l_sb_info *sbi, unsigned int ino, unsigned int
 		}
 		if (at == EXT2L_ROOT_INO)
 			return 0;
-		if (++steps > (int)sbi->s_inodes_count)
-			return -EIO; /* a loop: the fs is corrupt */
+		if (++steps > (int)sbi->s_inodes_count) {
+			ext2l_error(sbi); /* a loop: the fs is corrupt */
+			return -EIO;
+		}
 		cur = ext2l_iget(sbi, at, &err);
 		if (!cur)
 			return err;
@@ -1998,6 +2180,8 @@ int ext2l_rename(struct ext2l_inode_info *odir, const char *oldname,
 	unsigned int ino, existing, odir_ino, ndir_ino;
 	int err, is_dir, below;
 
+	if (fs_readonly(sbi))
+		return -EROFS;
 	if (strcmp(oldname, ".") == 0 || strcmp(oldname, "..") == 0 ||
 	    strcmp(newname, ".") == 0 || strcmp(newname, "..") == 0)
 		return -EINVAL;

@@ -101,6 +101,9 @@ struct ext2l_sb_info {
 	unsigned int s_blocks_count, s_inodes_count, s_first_data_block;
 	unsigned int s_block_bitmap, s_inode_bitmap, s_inode_table, s_itable_blocks;
 	unsigned int s_first_ino, s_data_start, s_mnt_count;
+	/* Set (WRITE_ONCE) when corruption is found, and read (READ_ONCE) by every operation
+	 * that would write: the fs turns read-only, as ext2 does with errors=remount-ro. */
+	int s_ro;
 	/* Guards the bitmaps on disk, the counts below and the inode cache. */
 	struct mutex s_lock;
 	unsigned int s_free_blocks_count, s_free_inodes_count, s_dirs_count;
@@ -138,6 +141,7 @@ int ext2l_mount(const char *path, struct ext2l_sb_info **out);
 int ext2l_fill_super(struct ext2l_sb_info *sbi, struct ext2l_bdev *bdev);
 int ext2l_sync_super(struct ext2l_sb_info *sbi, int valid);
 int ext2l_unmount(struct ext2l_sb_info *sbi);
+void ext2l_error(struct ext2l_sb_info *sbi);
 
 /* Allocation; the _locked ones need s_lock held. */
 int ext2l_new_block_locked(struct ext2l_sb_info *sbi, unsigned int *out);
@@ -159,6 +163,7 @@ ssize_t ext2l_file_read(struct ext2l_inode_info *ei, unsigned int pos, void *buf
 ssize_t ext2l_file_write(struct ext2l_inode_info *ei, unsigned int pos, const void *buf,
 			 size_t len);
 int ext2l_truncate(struct ext2l_inode_info *ei, unsigned int size);
+int ext2l_punch(struct ext2l_inode_info *ei, unsigned int pos, unsigned int len);
 
 /* Directories. */
 int ext2l_lookup(struct ext2l_inode_info *dir, const char *name, unsigned int *ino);
@@ -188,6 +193,8 @@ ssize_t ext2l_write_path(struct ext2l_sb_info *sbi, const char *path, unsigned i
 			 const void *buf, size_t len);
 ssize_t ext2l_read_path(struct ext2l_sb_info *sbi, const char *path, unsigned int pos, void *buf,
 			size_t len);
+int ext2l_punch_path(struct ext2l_sb_info *sbi, const char *path, unsigned int pos,
+		     unsigned int len);
 int ext2l_truncate_path(struct ext2l_sb_info *sbi, const char *path, unsigned int size);
 int ext2l_getattr(struct inode *inode, struct ext2l_stat *st);
 int ext2l_stat_path(struct ext2l_sb_info *sbi, const char *path, struct ext2l_stat *st);

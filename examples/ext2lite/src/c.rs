@@ -86,6 +86,12 @@ unsafe extern "C" {
         buf: *mut c_char,
         size: usize,
     ) -> isize;
+    pub fn ext2l_punch_path(
+        sbi: *mut raw::ext2l_sb_info,
+        path: *const c_char,
+        pos: c_uint,
+        len: c_uint,
+    ) -> c_int;
     pub fn ext2l_fsck(sbi: *mut raw::ext2l_sb_info, report: *mut ext2l_fsck) -> c_int;
     pub fn ext2l_truncate_path(
         sbi: *mut raw::ext2l_sb_info,

@@ -5,7 +5,7 @@ use ext2lite_inv::Ext2lInodeInfoIMutexGuard;
 
 use crate::disk::*;
 use crate::inode::{bmap, change_nlink, iget, ino, inode_location, mode, size, vfs, write_inode};
-use crate::super_::{bdev, free_inode, new_inode};
+use crate::super_::{bdev, error, free_inode, new_inode, readonly};
 use crate::*;
 
 /// Checks a name (`check_name`): not empty, at most `NAME_LEN` bytes, no `/`.
@@ -60,7 +60,10 @@ fn find_entry(m: &mut Ext2lInodeInfoIMutexGuard<'_>, name: &[u8], b: &mut Block)
         let mut prev = None;
         let mut off = 0;
         while off < BLOCK_SIZE {
-            check_dirent(b, off)?;
+            if let Err(e) = check_dirent(b, off) {
+                error(inode::sb_of(dir));
+                return Err(e);
+            }
             let len = usize::from(b[off + DE_NAME_LEN]);
             if get_le32(b, off + DE_INODE) != 0
                 && len == name.len()
@@ -194,7 +197,10 @@ pub fn readdir(dir: &Ext2lInodeInfo, mut filldir: impl FnMut(&[u8], u32, u8) -> 
         dev.read(pblk, &mut b)?;
         let mut off = 0;
         while off < BLOCK_SIZE {
-            check_dirent(&b, off)?;
+            if let Err(e) = check_dirent(&b, off) {
+                error(inode::sb_of(dir));
+                return Err(e);
+            }
             let ino = get_le32(&b, off + DE_INODE);
             let len = usize::from(b[off + DE_NAME_LEN]);
             if ino != 0
@@ -223,7 +229,10 @@ fn dir_is_empty(dir: &Ext2lInodeInfo) -> Res<bool> {
         dev.read(pblk, &mut b)?;
         let mut off = 0;
         while off < BLOCK_SIZE {
-            check_dirent(&b, off)?;
+            if let Err(e) = check_dirent(&b, off) {
+                error(inode::sb_of(dir));
+                return Err(e);
+            }
             let len = usize::from(b[off + DE_NAME_LEN]);
             let name = &b[off + DE_NAME..off + DE_NAME + len];
             if get_le32(&b, off + DE_INODE) != 0 && name != b"." && name != b".." {
@@ -268,6 +277,9 @@ fn init_new_inode(m: &mut Ext2lInodeInfoIMutexGuard<'_>, parent: u32, target: &[
 fn do_create(dir: &Ext2lInodeInfo, name: &[u8], new_mode: u32, target: &[u8]) -> Res<u32> {
     let sb = inode::sb_of(dir);
     let is_dir = is_dir_mode(new_mode);
+    if readonly(sb) {
+        return Err(-EROFS);
+    }
     if !is_dir_mode(mode(dir)) {
         return Err(-ENOTDIR);
     }
@@ -350,6 +362,9 @@ pub fn symlink(dir: &Ext2lInodeInfo, name: &[u8], target: &[u8]) -> Res<u32> {
 /// `ext2l_unlink`: removes a file's name; the inode goes with its last reference.
 pub fn unlink(dir: &Ext2lInodeInfo, name: &[u8]) -> Res<()> {
     let sb = inode::sb_of(dir);
+    if readonly(sb) {
+        return Err(-EROFS);
+    }
     let nr = lookup(dir, name)?;
     let ei = iget(sb, nr)?;
     if is_dir_mode(mode(&ei)) {
@@ -364,6 +379,9 @@ pub fn unlink(dir: &Ext2lInodeInfo, name: &[u8]) -> Res<()> {
 /// `ext2l_rmdir`: removes an empty directory.
 pub fn rmdir(dir: &Ext2lInodeInfo, name: &[u8]) -> Res<()> {
     let sb = inode::sb_of(dir);
+    if readonly(sb) {
+        return Err(-EROFS);
+    }
     if name == b"." || name == b".." {
         return Err(-EINVAL);
     }
@@ -388,6 +406,9 @@ pub fn rmdir(dir: &Ext2lInodeInfo, name: &[u8]) -> Res<()> {
 
 /// `ext2l_link`: a new name for a file.
 pub fn link(dir: &Ext2lInodeInfo, name: &[u8], ei: &Ext2lInodeInfo) -> Res<()> {
+    if readonly(inode::sb_of(dir)) {
+        return Err(-EROFS);
+    }
     if !is_dir_mode(mode(dir)) {
         return Err(-ENOTDIR);
     }
@@ -430,6 +451,7 @@ fn is_ancestor(sb: &Ext2lSbInfo, ino: u32, dir: u32) -> Res<bool> {
         }
         steps += 1;
         if steps > sb.s_inodes_count() {
+            error(sb); // a loop: the fs is corrupt
             return Err(-EIO);
         }
         let cur = iget(sb, at)?;
@@ -445,6 +467,9 @@ pub fn rename(
     newname: &[u8],
 ) -> Res<()> {
     let sb = inode::sb_of(odir);
+    if readonly(sb) {
+        return Err(-EROFS);
+    }
     let dots = |n: &[u8]| n == b"." || n == b"..";
     if dots(oldname) || dots(newname) {
         return Err(-EINVAL);

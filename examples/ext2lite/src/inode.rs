@@ -11,7 +11,7 @@ use std::ptr::{self, NonNull};
 use ext2lite_inv::{Ext2lInodeInfoIMutexGuard, raw};
 
 use crate::disk::*;
-use crate::super_::{bdev, free_block, free_inode, new_block_zeroed};
+use crate::super_::{bdev, free_block, free_inode, new_block_zeroed, readonly};
 use crate::*;
 
 /// The VFS inode embedded in `ei`, as the `struct inode` wrapper; it borrows from `ei`, so it
@@ -396,6 +396,9 @@ pub fn file_read(ei: &Ext2lInodeInfo, pos: u32, buf: &mut [u8]) -> Res<usize> {
 /// `ext2l_file_write`: writes `buf` at `pos`, allocating blocks, growing the size.
 pub fn file_write(ei: &Ext2lInodeInfo, pos: u32, buf: &[u8]) -> Res<usize> {
     let sb = sb_of(ei);
+    if readonly(sb) {
+        return Err(-EROFS);
+    }
     if is_dir_mode(mode(ei)) {
         return Err(-EISDIR);
     }
@@ -446,6 +449,9 @@ pub fn file_write(ei: &Ext2lInodeInfo, pos: u32, buf: &[u8]) -> Res<usize> {
 /// `ext2l_truncate`: sets the size, freeing the blocks past it.
 pub fn truncate(ei: &Ext2lInodeInfo, new_size: u32) -> Res<()> {
     let sb = sb_of(ei);
+    if readonly(sb) {
+        return Err(-EROFS);
+    }
     if is_dir_mode(mode(ei)) {
         return Err(-EISDIR);
     }
@@ -474,6 +480,109 @@ pub fn truncate(ei: &Ext2lInodeInfo, new_size: u32) -> Res<()> {
         res = write_inode(&mut m);
     }
     res
+}
+
+/// Zeroes bytes `from..to` of logical block `lblk`, if it is mapped (`zero_in_block`).
+fn zero_in_block(
+    m: &mut Ext2lInodeInfoIMutexGuard<'_>,
+    lblk: u32,
+    from: usize,
+    to: usize,
+) -> Res<()> {
+    let pblk = bmap(m, lblk, false)?;
+    if pblk == 0 {
+        return Ok(());
+    }
+    let dev = bdev(sb_of(m.owner()));
+    let mut b = new_block();
+    dev.read(pblk, &mut b)?;
+    b[from..to].fill(0);
+    dev.write(pblk, &b)
+}
+
+/// Unmaps and frees logical block `lblk`, if it is mapped (`free_lblk`).
+fn free_lblk(m: &mut Ext2lInodeInfoIMutexGuard<'_>, lblk: u32) -> Res<()> {
+    let sb = sb_of(m.owner());
+    if lblk < NDIR_BLOCKS {
+        let nr = m.i_data()[lblk as usize];
+        if nr == 0 {
+            return Ok(());
+        }
+        free_block(sb, nr)?;
+        m.i_data_mut()[lblk as usize] = 0;
+    } else {
+        let ind_block = m.i_data()[IND_BLOCK];
+        if ind_block == 0 {
+            return Ok(());
+        }
+        let slot = (lblk - NDIR_BLOCKS) as usize;
+        let dev = bdev(sb);
+        let mut ind = new_block();
+        dev.read(ind_block, &mut ind)?;
+        let nr = get_le32(&ind, 4 * slot);
+        if nr == 0 {
+            return Ok(());
+        }
+        free_block(sb, nr)?;
+        put_le32(&mut ind, 4 * slot, 0);
+        dev.write(ind_block, &ind)?;
+    }
+    add_blocks(m, -(SECTORS_PER_BLOCK as i32));
+    Ok(())
+}
+
+/// Frees the indirect block once it maps nothing (`drop_empty_indirect`).
+fn drop_empty_indirect(m: &mut Ext2lInodeInfoIMutexGuard<'_>) -> Res<()> {
+    let ind_block = m.i_data()[IND_BLOCK];
+    if ind_block == 0 {
+        return Ok(());
+    }
+    let sb = sb_of(m.owner());
+    let mut ind = new_block();
+    bdev(sb).read(ind_block, &mut ind)?;
+    if ind.iter().any(|&byte| byte != 0) {
+        return Ok(());
+    }
+    free_block(sb, ind_block)?;
+    m.i_data_mut()[IND_BLOCK] = 0;
+    add_blocks(m, -(SECTORS_PER_BLOCK as i32));
+    Ok(())
+}
+
+/// `ext2l_punch`: frees the whole blocks inside `pos..pos + len` and zeroes the partial ones
+/// at its ends; the size does not change.
+pub fn punch(ei: &Ext2lInodeInfo, pos: u32, len: u32) -> Res<()> {
+    if readonly(sb_of(ei)) {
+        return Err(-EROFS);
+    }
+    if is_dir_mode(mode(ei)) {
+        return Err(-EISDIR);
+    }
+    if is_symlink_mode(mode(ei)) {
+        return Err(-EINVAL);
+    }
+    let bs = BLOCK_SIZE as u32;
+    let mut m = ei.i_mutex();
+    let size = size(vfs(ei));
+    if pos >= size || len == 0 {
+        return Ok(());
+    }
+    let end = if len > size - pos { size } else { pos + len };
+    let (first, last) = (pos / bs, (end - 1) / bs);
+    for l in first..=last {
+        let from = if l == first { pos % bs } else { 0 } as usize;
+        let to = if l == last { (end - 1) % bs + 1 } else { bs } as usize;
+        if from == 0 && to == BLOCK_SIZE {
+            free_lblk(&mut m, l)?;
+        } else {
+            zero_in_block(&mut m, l, from, to)?;
+        }
+    }
+    drop_empty_indirect(&mut m)?;
+    if m.i_dirty() != 0 {
+        write_inode(&mut m)?;
+    }
+    Ok(())
 }
 
 /// `ext2l_getattr`: works on the VFS inode, as the VFS calls it; the fs's part is reached

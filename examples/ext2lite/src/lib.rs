@@ -85,6 +85,8 @@ pub const MIN_INODES: u32 = 16;
 pub const MAX_INODES: u32 = 1024;
 /// `EXT2L_VALID_FS`.
 pub const VALID_FS: u32 = 1;
+/// `EXT2L_ERROR_FS`.
+pub const ERROR_FS: u32 = 2;
 /// 512-byte sectors per block, the unit of `i_blocks`.
 pub const SECTORS_PER_BLOCK: u32 = (BLOCK_SIZE / 512) as u32;
 /// `EXT2L_S_IFMT`.
@@ -122,6 +124,8 @@ pub const EEXIST: i32 = 17;
 pub const ENOTDIR: i32 = 20;
 /// Is a directory.
 pub const EISDIR: i32 = 21;
+/// Read-only file system.
+pub const EROFS: i32 = 30;
 /// Invalid.
 pub const EINVAL: i32 = 22;
 /// File too big.

@@ -106,6 +106,12 @@ impl Fs {
         inode::file_read(&ei, pos, buf)
     }
 
+    /// `ext2l_punch_path`.
+    pub fn punch_path(&self, path: &str, pos: u32, len: u32) -> Res<()> {
+        let ei = self.namei(path)?;
+        inode::punch(&ei, pos, len)
+    }
+
     /// `ext2l_truncate_path`.
     pub fn truncate_path(&self, path: &str, size: u32) -> Res<()> {
         let ei = self.namei(path)?;

@@ -25,6 +25,7 @@ struct Geometry {
     free_blocks: u32,
     free_inodes: u32,
     dirs: u32,
+    errors: bool,
 }
 
 /// Checks the superblock in `b` (`parse_superblock`); `-EINVAL` if it is corrupt.
@@ -65,6 +66,8 @@ fn parse_superblock(b: &Block, nr_blocks: u32) -> Res<Geometry> {
         free_blocks,
         free_inodes,
         dirs: 0,
+        // Errors found before: mount read-only.
+        errors: get_le16(b, SB_STATE) & ERROR_FS != 0,
     })
 }
 
@@ -140,6 +143,7 @@ impl Fs {
         sbi.s_first_ino = FIRST_INO;
         sbi.s_data_start = INODE_TABLE + g.itable_blocks;
         sbi.s_mnt_count = (g.mnt_count + 1) & 0xffff;
+        sbi.s_ro = i32::from(g.errors);
         sbi.s_free_blocks_count = g.free_blocks;
         sbi.s_free_inodes_count = g.free_inodes;
         sbi.s_dirs_count = g.dirs;
@@ -221,7 +225,7 @@ pub fn sync_super(g: &mut Ext2lSbInfoSLockGuard<'_>, valid: bool) -> Res<()> {
         g.s_free_blocks_count(),
         g.s_free_inodes_count(),
         sb.s_mnt_count(),
-        if valid { VALID_FS } else { 0 },
+        (if valid { VALID_FS } else { 0 }) | (if readonly(sb) { ERROR_FS } else { 0 }),
     );
     let bdev = Bdev::from_sb(sb.s_bdev());
     bdev.write(SB_BLOCK, &b)?;
@@ -233,6 +237,17 @@ pub fn sync_super(g: &mut Ext2lSbInfoSLockGuard<'_>, valid: bool) -> Res<()> {
         g.s_dirs_count(),
     );
     bdev.write(GD_BLOCK, &b)
+}
+
+/// `ext2l_error`: corruption found; from now on the file system refuses to write (`-EROFS`),
+/// and the superblock says so.
+pub fn error(sb: &Ext2lSbInfo) {
+    sb.set_s_ro(1);
+}
+
+/// Whether corruption was found (`fs_readonly`).
+pub fn readonly(sb: &Ext2lSbInfo) -> bool {
+    sb.s_ro() != 0
 }
 
 /// The block device of a mounted superblock.
@@ -252,6 +267,7 @@ pub fn new_block_locked(g: &mut Ext2lSbInfoSLockGuard<'_>) -> Res<u32> {
     let limit = sb.s_blocks_count() - 1;
     let bit = find_first_zero(&map, limit);
     if bit == limit {
+        error(sb); // the count said otherwise
         return Err(-ENOSPC);
     }
     set_bit(&mut map, bit);
@@ -265,12 +281,14 @@ pub fn new_block_locked(g: &mut Ext2lSbInfoSLockGuard<'_>) -> Res<u32> {
 pub fn free_block_locked(g: &mut Ext2lSbInfoSLockGuard<'_>, block: u32) -> Res<()> {
     let sb = g.owner();
     if block < sb.s_data_start() || block >= sb.s_blocks_count() {
+        error(sb);
         return Err(-EIO);
     }
     let dev = bdev(sb);
     let mut map = new_block();
     dev.read(sb.s_block_bitmap(), &mut map)?;
     if !test_bit(&map, block - 1) {
+        error(sb); // double free: the fs is corrupt
         return Err(-EIO);
     }
     clear_bit(&mut map, block - 1);
@@ -310,6 +328,7 @@ pub fn new_inode(sb: &Ext2lSbInfo, is_dir: bool) -> Res<u32> {
     dev.read(sb.s_inode_bitmap(), &mut map)?;
     let bit = find_first_zero(&map, sb.s_inodes_count());
     if bit == sb.s_inodes_count() {
+        error(sb); // the count said otherwise
         return Err(-ENOSPC);
     }
     set_bit(&mut map, bit);
@@ -326,6 +345,7 @@ pub fn new_inode(sb: &Ext2lSbInfo, is_dir: bool) -> Res<u32> {
 /// `ext2l_free_inode`.
 pub fn free_inode(sb: &Ext2lSbInfo, ino: u32, is_dir: bool) -> Res<()> {
     if ino < sb.s_first_ino() || ino > sb.s_inodes_count() {
+        error(sb);
         return Err(-EIO);
     }
     let mut g = sb.s_lock();
@@ -333,6 +353,7 @@ pub fn free_inode(sb: &Ext2lSbInfo, ino: u32, is_dir: bool) -> Res<()> {
     let mut map = new_block();
     dev.read(sb.s_inode_bitmap(), &mut map)?;
     if !test_bit(&map, ino - 1) {
+        error(sb);
         return Err(-EIO);
     }
     clear_bit(&mut map, ino - 1);

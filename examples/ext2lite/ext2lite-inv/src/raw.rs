@@ -207,6 +207,7 @@ pub struct ext2l_sb_info {
     pub s_first_ino: ::core::ffi::c_uint,
     pub s_data_start: ::core::ffi::c_uint,
     pub s_mnt_count: ::core::ffi::c_uint,
+    pub s_ro: ::core::ffi::c_int,
     pub s_lock: mutex,
     pub s_free_blocks_count: ::core::ffi::c_uint,
     pub s_free_inodes_count: ::core::ffi::c_uint,
@@ -216,7 +217,7 @@ pub struct ext2l_sb_info {
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of ext2l_sb_info"][::core::mem::size_of::<ext2l_sb_info>() - 88usize];
+    ["Size of ext2l_sb_info"][::core::mem::size_of::<ext2l_sb_info>() - 96usize];
     ["Alignment of ext2l_sb_info"][::core::mem::align_of::<ext2l_sb_info>() - 8usize];
     [
         "Offset of field: ext2l_sb_info::s_bdev",
@@ -252,23 +253,26 @@ const _: () = {
         "Offset of field: ext2l_sb_info::s_mnt_count",
     ][::core::mem::offset_of!(ext2l_sb_info, s_mnt_count) - 44usize];
     [
+        "Offset of field: ext2l_sb_info::s_ro",
+    ][::core::mem::offset_of!(ext2l_sb_info, s_ro) - 48usize];
+    [
         "Offset of field: ext2l_sb_info::s_lock",
-    ][::core::mem::offset_of!(ext2l_sb_info, s_lock) - 48usize];
+    ][::core::mem::offset_of!(ext2l_sb_info, s_lock) - 52usize];
     [
         "Offset of field: ext2l_sb_info::s_free_blocks_count",
-    ][::core::mem::offset_of!(ext2l_sb_info, s_free_blocks_count) - 56usize];
+    ][::core::mem::offset_of!(ext2l_sb_info, s_free_blocks_count) - 60usize];
     [
         "Offset of field: ext2l_sb_info::s_free_inodes_count",
-    ][::core::mem::offset_of!(ext2l_sb_info, s_free_inodes_count) - 60usize];
+    ][::core::mem::offset_of!(ext2l_sb_info, s_free_inodes_count) - 64usize];
     [
         "Offset of field: ext2l_sb_info::s_dirs_count",
-    ][::core::mem::offset_of!(ext2l_sb_info, s_dirs_count) - 64usize];
+    ][::core::mem::offset_of!(ext2l_sb_info, s_dirs_count) - 68usize];
     [
         "Offset of field: ext2l_sb_info::s_cached",
-    ][::core::mem::offset_of!(ext2l_sb_info, s_cached) - 68usize];
+    ][::core::mem::offset_of!(ext2l_sb_info, s_cached) - 72usize];
     [
         "Offset of field: ext2l_sb_info::s_inodes",
-    ][::core::mem::offset_of!(ext2l_sb_info, s_inodes) - 72usize];
+    ][::core::mem::offset_of!(ext2l_sb_info, s_inodes) - 80usize];
 };
 unsafe extern "C" {
     pub fn ext2l_inode_release(ref_: *mut kref);

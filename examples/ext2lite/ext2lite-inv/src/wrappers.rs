@@ -338,7 +338,17 @@ impl Ext2lSbInfo {
     pub fn s_mnt_count(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.as_raw()).s_mnt_count }
     }
-    /// Takes `s_lock` (mutex, may sleep), as `ext2lite.inv:32` says it is taken; the guard releases it when dropped.
+    /// Reads `s_ro` once, as `READ_ONCE` does: it is `lockless`, so others write it concurrently. (`ext2lite.inv:31`)
+    ///
+    /// Set when corruption is found, read by every writer: errors=remount-ro.
+    pub fn s_ro(&self) -> ::core::ffi::c_int {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).s_ro).read_volatile() }
+    }
+    /// Writes `s_ro` once, as `WRITE_ONCE` does.
+    pub fn set_s_ro(&self, v: ::core::ffi::c_int) {
+        unsafe { ::core::ptr::addr_of_mut!((* self.as_raw()).s_ro).write_volatile(v) }
+    }
+    /// Takes `s_lock` (mutex, may sleep), as `ext2lite.inv:34` says it is taken; the guard releases it when dropped.
     ///
     /// Guards the bitmaps on disk, the free counts and the inode cache.
     pub fn s_lock(&self) -> Ext2lSbInfoSLockGuard<'_> {
@@ -363,7 +373,7 @@ impl Ext2lSbInfo {
                 && ((((*self.as_raw()).s_inodes_count) as i128) <= 1024i128))
         })
     }
-    /// Evaluates `s_free_blocks_count <= s_blocks_count` (`ext2lite.inv:34`).
+    /// Evaluates `s_free_blocks_count <= s_blocks_count` (`ext2lite.inv:36`).
     /// Called with the lock that guards these fields held.
     #[allow(unused_parens, clippy::double_parens)]
     fn invariant_2(&self) -> ::core::option::Option<bool> {
@@ -372,7 +382,7 @@ impl Ext2lSbInfo {
                 <= (((*self.as_raw()).s_blocks_count) as i128))
         })
     }
-    /// Evaluates `s_free_inodes_count <= s_inodes_count` (`ext2lite.inv:35`).
+    /// Evaluates `s_free_inodes_count <= s_inodes_count` (`ext2lite.inv:37`).
     /// Called with the lock that guards these fields held.
     #[allow(unused_parens, clippy::double_parens)]
     fn invariant_3(&self) -> ::core::option::Option<bool> {
@@ -381,7 +391,7 @@ impl Ext2lSbInfo {
                 <= (((*self.as_raw()).s_inodes_count) as i128))
         })
     }
-    /// Evaluates `s_dirs_count <= s_inodes_count` (`ext2lite.inv:36`).
+    /// Evaluates `s_dirs_count <= s_inodes_count` (`ext2lite.inv:38`).
     /// Called with the lock that guards these fields held.
     #[allow(unused_parens, clippy::double_parens)]
     fn invariant_4(&self) -> ::core::option::Option<bool> {
@@ -410,15 +420,15 @@ unsafe impl ::inv::HasLock<Ext2lSbInfoSLockTag> for Ext2lSbInfo {
     fn check_invariant(&self) {
         debug_assert!(
             self.invariant_2().unwrap_or(false),
-            "invariant `s_free_blocks_count <= s_blocks_count` (ext2lite.inv:34) violated"
+            "invariant `s_free_blocks_count <= s_blocks_count` (ext2lite.inv:36) violated"
         );
         debug_assert!(
             self.invariant_3().unwrap_or(false),
-            "invariant `s_free_inodes_count <= s_inodes_count` (ext2lite.inv:35) violated"
+            "invariant `s_free_inodes_count <= s_inodes_count` (ext2lite.inv:37) violated"
         );
         debug_assert!(
             self.invariant_4().unwrap_or(false),
-            "invariant `s_dirs_count <= s_inodes_count` (ext2lite.inv:36) violated"
+            "invariant `s_dirs_count <= s_inodes_count` (ext2lite.inv:38) violated"
         );
     }
 }
@@ -432,49 +442,49 @@ impl<'a> Ext2lSbInfoSLockGuard<'a> {
     pub fn owner(&self) -> &'a Ext2lSbInfo {
         self.0.owner()
     }
-    /// Reads `s_free_blocks_count`, guarded by this lock (`ext2lite.inv:33`).
+    /// Reads `s_free_blocks_count`, guarded by this lock (`ext2lite.inv:35`).
     pub fn s_free_blocks_count(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.0.owner().as_raw()).s_free_blocks_count }
     }
-    /// Writes `s_free_blocks_count`, guarded by this lock (`ext2lite.inv:33`).
+    /// Writes `s_free_blocks_count`, guarded by this lock (`ext2lite.inv:35`).
     pub fn set_s_free_blocks_count(&mut self, v: ::core::ffi::c_uint) {
         unsafe {
             ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).s_free_blocks_count)
                 .write(v)
         }
     }
-    /// Reads `s_free_inodes_count`, guarded by this lock (`ext2lite.inv:33`).
+    /// Reads `s_free_inodes_count`, guarded by this lock (`ext2lite.inv:35`).
     pub fn s_free_inodes_count(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.0.owner().as_raw()).s_free_inodes_count }
     }
-    /// Writes `s_free_inodes_count`, guarded by this lock (`ext2lite.inv:33`).
+    /// Writes `s_free_inodes_count`, guarded by this lock (`ext2lite.inv:35`).
     pub fn set_s_free_inodes_count(&mut self, v: ::core::ffi::c_uint) {
         unsafe {
             ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).s_free_inodes_count)
                 .write(v)
         }
     }
-    /// Reads `s_dirs_count`, guarded by this lock (`ext2lite.inv:33`).
+    /// Reads `s_dirs_count`, guarded by this lock (`ext2lite.inv:35`).
     pub fn s_dirs_count(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.0.owner().as_raw()).s_dirs_count }
     }
-    /// Writes `s_dirs_count`, guarded by this lock (`ext2lite.inv:33`).
+    /// Writes `s_dirs_count`, guarded by this lock (`ext2lite.inv:35`).
     pub fn set_s_dirs_count(&mut self, v: ::core::ffi::c_uint) {
         unsafe {
             ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).s_dirs_count).write(v)
         }
     }
-    /// Reads `s_cached`, guarded by this lock (`ext2lite.inv:33`).
+    /// Reads `s_cached`, guarded by this lock (`ext2lite.inv:35`).
     pub fn s_cached(&self) -> ::core::ffi::c_uint {
         unsafe { (*self.0.owner().as_raw()).s_cached }
     }
-    /// Writes `s_cached`, guarded by this lock (`ext2lite.inv:33`).
+    /// Writes `s_cached`, guarded by this lock (`ext2lite.inv:35`).
     pub fn set_s_cached(&mut self, v: ::core::ffi::c_uint) {
         unsafe {
             ::core::ptr::addr_of_mut!((* self.0.owner().as_raw()).s_cached).write(v)
         }
     }
-    /// Walks `s_inodes`: the `ext2l_inode_info`s linked through their `i_cache` (`ext2lite.inv:37`), while this guard holds the list's lock.
+    /// Walks `s_inodes`: the `ext2l_inode_info`s linked through their `i_cache` (`ext2lite.inv:39`), while this guard holds the list's lock.
     pub fn s_inodes(&self) -> ::inv::list::ListIter<'_, raw::ext2l_inode_info> {
         const {
             assert!(
