@@ -19,6 +19,11 @@ pub struct GenArgs {
     /// than on its published version; the path is written relative to DIR.
     #[arg(long, value_name = "PATH")]
     runtime_path: Option<PathBuf>,
+    /// What the wrappers are for: `host` writes a cargo crate over the runtime's userspace
+    /// shim; `kernel` writes a module folder for a kernel tree (`mod.rs`, `raw.rs`,
+    /// `wrappers.rs`), whose C types are the kernel's own `kernel::bindings`.
+    #[arg(long, value_enum, default_value_t = BackendArg::Host)]
+    backend: BackendArg,
     /// Write nothing; exit 0 if DIR holds exactly what would be generated, 1 if it is stale.
     #[arg(long)]
     check: bool,
@@ -26,8 +31,28 @@ pub struct GenArgs {
     clang: ClangOptions,
 }
 
+/// `--backend`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BackendArg {
+    /// A cargo crate for userspace builds and tests, over the host shim.
+    Host,
+    /// A module folder for a kernel tree, over `kernel::bindings`.
+    Kernel,
+}
+
 /// Runs `invc gen`.
 pub fn run(args: &GenArgs, out: &mut Output) -> Result<ExitCode, Fatal> {
+    let backend = match args.backend {
+        BackendArg::Host => invc_codegen::Backend::Host,
+        BackendArg::Kernel => invc_codegen::Backend::Kernel,
+    };
+    if backend == invc_codegen::Backend::Kernel && args.runtime_path.is_some() {
+        return Err(Fatal(
+            "--runtime-path is for the host backend's Cargo.toml; a kernel module folder has \
+             no manifest (the kernel tree builds the runtime)"
+                .to_owned(),
+        ));
+    }
     let mut sources = invc_spec_lang::SourceMap::new();
     let file = read(&mut sources, &args.file)?;
     let options = args.clang.for_spec(&args.file)?;
@@ -58,7 +83,7 @@ pub fn run(args: &GenArgs, out: &mut Output) -> Result<ExitCode, Fatal> {
         &spec,
         &sources,
         &request,
-        &invc_codegen::Options { runtime },
+        &invc_codegen::Options { runtime, backend },
     ) {
         Ok(krate) => krate,
         Err(diagnostics) => {
@@ -75,8 +100,12 @@ pub fn run(args: &GenArgs, out: &mut Output) -> Result<ExitCode, Fatal> {
                 Ok(ExitCode::SUCCESS)
             }
             Ok(false) => {
+                let backend = match backend {
+                    invc_codegen::Backend::Host => "",
+                    invc_codegen::Backend::Kernel => " --backend kernel",
+                };
                 out.error(&format!(
-                    "{dir} is stale: run `invc gen {} -o {dir}` to regenerate it",
+                    "{dir} is stale: run `invc gen {} -o {dir}{backend}` to regenerate it",
                     args.file.display()
                 ));
                 Ok(ExitCode::from(1))
@@ -85,11 +114,11 @@ pub fn run(args: &GenArgs, out: &mut Output) -> Result<ExitCode, Fatal> {
         };
     }
     invc_codegen::output::write(&args.out, &krate).map_err(|e| Fatal(e.to_string()))?;
-    out.note(&format!(
-        "{}: wrote crate `{}` to {dir}",
-        args.file.display(),
-        krate.name
-    ));
+    let what = match backend {
+        invc_codegen::Backend::Host => format!("crate `{}`", krate.name),
+        invc_codegen::Backend::Kernel => "kernel module folder".to_owned(),
+    };
+    out.note(&format!("{}: wrote {what} to {dir}", args.file.display()));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,7 +3,9 @@
 //! 2 usage or I/O failure). Diagnostics go to stderr; only requested output goes to stdout.
 
 mod check_cmd;
+mod fmt_cmd;
 mod gen_cmd;
+mod graph_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use invc_spec_lang::codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -85,6 +87,38 @@ enum Command {
     /// Nothing is printed on stdout when the spec has errors; they go to stderr and the exit
     /// code is 1.
     Ir {
+        /// The `.inv` file.
+        #[arg(value_name = "FILE.inv")]
+        file: PathBuf,
+        #[command(flatten)]
+        headers: HeaderOptions,
+    },
+    /// Lay `.inv` files out the one way, in place (only whitespace changes).
+    ///
+    /// One item or member per line, four spaces per brace level, single spaces between words
+    /// and around operators; every token and comment is kept, in order, which is verified
+    /// before a file is written (atomically). A file with syntax errors is left alone (exit
+    /// 1). With --check nothing is written: the files that would change are listed, exit 1.
+    Fmt(fmt_cmd::FmtArgs),
+    /// Print a Markdown brief of a spec for whoever translates the C code it describes.
+    ///
+    /// For each struct member, function, lock order edge, macro and ops table: the rule, and
+    /// the item of the crate `invc gen` writes that keeps it (by the names gen gives them).
+    /// Exits 1 when the spec has errors.
+    Explain {
+        /// The `.inv` file.
+        #[arg(value_name = "FILE.inv")]
+        file: PathBuf,
+        #[command(flatten)]
+        headers: HeaderOptions,
+    },
+    /// Print a spec's locks and ownership as a Graphviz DOT digraph.
+    ///
+    /// A cluster per struct holds its locks and the fields with a rule; edges show which lock
+    /// guards what, the lock order, what a struct embeds, lists and points to under RCU, and
+    /// which locks each function requires. Render it with `dot -Tsvg`. Exits 1 when the spec
+    /// has errors.
+    Graph {
         /// The `.inv` file.
         #[arg(value_name = "FILE.inv")]
         file: PathBuf,
@@ -182,6 +216,9 @@ fn main() -> ExitCode {
             headers,
         } => check_spec(&files, format, &headers, &mut out),
         Command::Ir { file, headers } => ir(&file, &headers, &mut out),
+        Command::Graph { file, headers } => graph(&file, &headers, &mut out),
+        Command::Explain { file, headers } => explain(&file, &headers, &mut out),
+        Command::Fmt(args) => fmt_cmd::run(&args, &mut out),
         Command::Headers { file, clang } => headers(&file, &clang, &mut out),
         Command::Gen(args) => gen_cmd::run(&args, &mut out),
         Command::Check(args) => check_cmd::run(&args, &mut out),
@@ -351,6 +388,37 @@ fn ir(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitC
     }
 }
 
+/// Checks a spec and prints what `render` makes of it and its file name.
+fn render(
+    path: &PathBuf,
+    headers: &HeaderOptions,
+    out: &mut Output,
+    what: &str,
+    render: impl FnOnce(&invc_spec_lang::ir::Spec, &str) -> String,
+) -> Result<ExitCode, Fatal> {
+    let mut sources = SourceMap::new();
+    let file = read(&mut sources, path)?;
+    let checked = check_one(&mut sources, file, path, headers)?;
+    out.diagnostics(&sources, &checked.diagnostics);
+    let Some(spec) = checked.spec else {
+        out.error(&format!("no {what}: the spec has errors"));
+        return Ok(ExitCode::from(1));
+    };
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    print_text(&render(&spec, &name))
+}
+
+fn graph(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
+    render(path, headers, out, "graph", graph_cmd::dot)
+}
+
+fn explain(path: &PathBuf, headers: &HeaderOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
+    render(path, headers, out, "brief", invc_codegen::explain::brief)
+}
+
 fn headers(path: &PathBuf, clang: &ClangOptions, out: &mut Output) -> Result<ExitCode, Fatal> {
     let mut sources = SourceMap::new();
     let file = read(&mut sources, path)?;
@@ -379,4 +447,13 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), Fatal> {
         .map_err(|e| Fatal(format!("cannot write JSON: {e}")))?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{text}").map_err(|e| Fatal(format!("cannot write to stdout: {e}")))
+}
+
+/// Writes requested text output to stdout.
+fn print_text(text: &str) -> Result<ExitCode, Fatal> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| Fatal(format!("cannot write to stdout: {e}")))?;
+    Ok(ExitCode::SUCCESS)
 }

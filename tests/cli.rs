@@ -1,22 +1,11 @@
 //! End-to-end: the `invc` binary on real files, as a user or CI runs it. Exit codes, which
 //! stream gets what, and the output itself (snapshot-tested).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn invc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        // Cached header models go to the build folder, not the user's cache.
-        .env(
-            "INVC_CACHE_DIR",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/invc-cache"),
-        )
-        .output()
-        .expect("failed to run invc")
-}
+use common::invc;
+use std::path::Path;
+use std::process::Command;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
@@ -199,23 +188,43 @@ fn a_second_run_reuses_the_cached_header_model() {
     assert_eq!(entries(), 0, "--no-cache stores nothing");
 }
 
+/// Every case study's generated crate (`examples/NAME/NAME-inv` beside `NAME.inv`) must be
+/// what `invc gen` makes from its spec today.
 #[test]
-fn the_committed_vnet_wrappers_are_what_gen_makes_today() {
-    let out = invc(&[
-        "gen",
-        "examples/vnet/vnet.inv",
-        "-o",
-        "examples/vnet/vnet-inv",
-        "--runtime-path",
-        "annotations",
-        "--check",
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "examples/vnet/vnet-inv is stale; regenerate it with the command in this test: {}",
-        text(&out.stderr)
-    );
+fn the_committed_example_wrappers_are_what_gen_makes_today() {
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir("examples").unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let (spec, crate_dir) = (
+            dir.join(format!("{name}.inv")),
+            dir.join(format!("{name}-inv")),
+        );
+        if !crate_dir.is_dir() {
+            continue;
+        }
+        let (spec, crate_dir) = (spec.to_str().unwrap(), crate_dir.to_str().unwrap());
+        let args = [
+            "gen",
+            spec,
+            "-o",
+            crate_dir,
+            "--runtime-path",
+            "annotations",
+            "--check",
+        ];
+        let out = invc(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{crate_dir} is stale; regenerate it with `invc {}`: {}",
+            args[..6].join(" "),
+            text(&out.stderr)
+        );
+        checked.push(name);
+    }
+    checked.sort();
+    assert!(checked.len() >= 2, "found only {checked:?}");
 }
 
 #[test]
@@ -460,4 +469,106 @@ fn headers_passes_clang_flags_and_reports_clang_errors() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["constants"]["FOUND_IT"], 7);
+}
+
+#[test]
+fn graph_prints_locks_and_ownership_as_dot_that_graphviz_reads() {
+    let out = invc(&["graph", "examples/chardev/chardev.inv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!("graph_chardev", text(&out.stdout));
+    for spec in ["examples/chardev/chardev.inv", "examples/vnet/vnet.inv"] {
+        let out = invc(&["graph", spec]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let mut dot = std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("Graphviz's `dot` runs (Debian: apt-get install graphviz)");
+        use std::io::Write;
+        dot.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+        let rendered = dot.wait_with_output().unwrap();
+        assert!(
+            rendered.status.success() && text(&rendered.stderr).is_empty(),
+            "{spec}: dot says {}",
+            text(&rendered.stderr)
+        );
+        assert!(text(&rendered.stdout).contains("<svg"));
+    }
+    let bad = temp_spec("graph-bad.inv", "struct s { guarded_by(nope) x; }\n");
+    let out = invc(&["graph", "--no-headers", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn explain_prints_a_translators_brief_naming_the_generated_items() {
+    let out = invc(&["explain", "examples/vnet/vnet.inv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let brief = text(&out.stdout);
+    insta::assert_snapshot!("explain_vnet", brief);
+    // Every generated item the brief names exists in the committed crate.
+    let wrappers = std::fs::read_to_string("examples/vnet/vnet-inv/src/wrappers.rs").unwrap();
+    for item in [
+        "fn lock_irqsave(",
+        "VnetQueueLockIrqsaveGuard",
+        "fn set_num_free(",
+        "fn replace_ops(",
+        "fn store_buf(",
+        "fn take_buf(",
+        "fn from_vq(",
+        "fn push_pending(",
+        "fn get_ref(",
+        "vnet_dev_ops_table",
+    ] {
+        assert!(wrappers.contains(item), "{item}");
+        let name = item.trim_start_matches("fn ").trim_end_matches('(');
+        assert!(brief.contains(name), "{name}");
+    }
+    let bad = temp_spec("explain-bad.inv", "struct s { guarded_by(nope) x; }\n");
+    let out = invc(&["explain", "--no-headers", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn fmt_lays_specs_out_in_place_and_check_lists_what_it_would_change() {
+    // The repository's own specs are in the layout.
+    let mut specs: Vec<String> = Vec::new();
+    for dir in std::fs::read_dir("examples").unwrap() {
+        for entry in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "inv") {
+                specs.push(path.to_str().unwrap().to_owned());
+            }
+        }
+    }
+    specs.sort();
+    assert!(specs.len() >= 3, "{specs:?}");
+    let mut args = vec!["fmt", "--check"];
+    args.extend(specs.iter().map(String::as_str));
+    let out = invc(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let messy = temp_spec("fmt-messy.inv", "struct s{readonly a;lockless b ;}// end\n");
+    let path = messy.to_str().unwrap();
+    let out = invc(&["fmt", "--check", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("fmt-messy.inv: not formatted"));
+    let out = invc(&["fmt", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&messy).unwrap(),
+        "struct s {\n    readonly a;\n    lockless b;\n} // end\n"
+    );
+    assert_eq!(invc(&["fmt", "--check", path]).status.code(), Some(0));
+
+    let broken_text = "struct s { readonly ; }\n";
+    let broken = temp_spec("fmt-broken.inv", broken_text);
+    let out = invc(&["fmt", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("fix its syntax errors first"));
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), broken_text);
+    assert_eq!(invc(&["fmt", "missing.inv"]).status.code(), Some(2));
 }

@@ -38,6 +38,7 @@ pub mod kref;
 pub mod list;
 pub mod lock;
 pub mod rcu;
+pub mod refcount;
 pub mod sys;
 
 #[cfg(feature = "host")]
@@ -57,6 +58,7 @@ pub use lock::{
     SpinLockGuard, SpinLockIrqGuard, SpinLockIrqSaveGuard, WriteLockGuard,
 };
 pub use rcu::{RcuReadGuard, Retired};
+pub use refcount::{Counted, CountedRef};
 
 pub use invc_annotations_macros::{context, translates};
 

@@ -156,6 +156,23 @@ impl kref {
     }
 }
 
+/// A reference count on its own (`refcount_t`, which wraps `atomic_t`): the object's code
+/// decides what happens at zero, instead of a release function in the count.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct refcount_t {
+    pub(crate) refs: AtomicI32,
+}
+
+impl refcount_t {
+    /// A count of `n` (`REFCOUNT_INIT(n)`).
+    pub const fn new(n: i32) -> Self {
+        refcount_t {
+            refs: AtomicI32::new(n),
+        }
+    }
+}
+
 /// A link of a circular doubly linked list (`struct list_head`).
 #[repr(C)]
 #[derive(Debug)]
@@ -519,6 +536,40 @@ unsafe extern "C" {
     /// `kref` is valid.
     #[link_name = "inv_kref_read"]
     pub fn kref_read(kref: *const kref) -> c_uint;
+
+    // --- refcount_t ---
+
+    /// Sets the count to `n` (`refcount_set`).
+    ///
+    /// # Safety
+    /// `r` is valid for writes, and nobody else uses the count yet.
+    #[link_name = "inv_refcount_set"]
+    pub fn refcount_set(r: *mut refcount_t, n: c_int);
+    /// Takes a reference (`refcount_inc`).
+    ///
+    /// # Safety
+    /// `r` is valid and the caller already holds a reference.
+    #[link_name = "inv_refcount_inc"]
+    pub fn refcount_inc(r: *mut refcount_t);
+    /// Takes a reference unless the count is zero (`refcount_inc_not_zero`).
+    ///
+    /// # Safety
+    /// `r` is valid (for example, protected by RCU or a lookup lock).
+    #[link_name = "inv_refcount_inc_not_zero"]
+    pub fn refcount_inc_not_zero(r: *mut refcount_t) -> bool;
+    /// Drops a reference; true when it was the last one, whose holder must now free the
+    /// object (`refcount_dec_and_test`).
+    ///
+    /// # Safety
+    /// The caller holds the reference it drops.
+    #[link_name = "inv_refcount_dec_and_test"]
+    pub fn refcount_dec_and_test(r: *mut refcount_t) -> bool;
+    /// The current count (`refcount_read`).
+    ///
+    /// # Safety
+    /// `r` is valid.
+    #[link_name = "inv_refcount_read"]
+    pub fn refcount_read(r: *const refcount_t) -> c_uint;
 
     // --- memory ---
 

@@ -58,6 +58,27 @@ impl<'a, 'i> Walker<'a, 'i> {
             let binding = self.binding_for(whole);
             self.acquire(lock.key.clone(), span::of_call(c), binding, false);
         }
+        // `stats_lock(s)` / `stats_unlock(guard)`: the functions `invc gen` makes for
+        // `acquire`/`release` helper macros take the lock's guard and consume it.
+        if let Some((key, acquire)) = self.index.lock_helpers.get(&name) {
+            if *acquire {
+                let (key, binding) = (key.clone(), self.binding_for(whole));
+                self.acquire(key, span::of_call(c), binding, false);
+            } else if let Some(Expr::Path(p)) = args.first().map(|a| strip_parens(a))
+                && let Some(ident) = p.path.get_ident()
+            {
+                self.release_binding(&ident.to_string());
+            }
+        }
+        // `rtnl()`: the function `invc gen` makes for a global lock takes it and returns
+        // its guard (the lock's own C acquire function is a raw call, handled above).
+        if args.is_empty()
+            && let Some(info) = self.index.globals.get(&name)
+        {
+            let key = info.key.clone();
+            let binding = self.binding_for(whole);
+            self.acquire(key, span::of_call(c), binding, false);
+        }
     }
 
     /// A method call: guards taken through the wrapper, and spec functions called as methods.

@@ -183,6 +183,9 @@ pub struct RuleIndex {
     pub relations: HashMap<(String, String), Relation>,
     /// The lock order.
     pub order: Vec<OrderRule>,
+    /// `acquire`/`release` helper macros (whose generated functions take and drop guards) by
+    /// name: the lock, and whether the helper takes it.
+    pub lock_helpers: HashMap<String, (LockKey, bool)>,
 }
 
 impl RuleIndex {
@@ -204,12 +207,23 @@ impl RuleIndex {
             self.add_struct(s);
         }
         for m in &spec.macros {
-            if let ir::MacroContract::ContainerOf { parent, member, .. } = &m.contract {
-                let key = (parent.name.clone(), member.clone());
-                self.relations.entry(key).or_insert(Relation {
-                    list_link: false,
-                    span: m.span,
-                });
+            match &m.contract {
+                ir::MacroContract::ContainerOf { parent, member, .. } => {
+                    let key = (parent.name.clone(), member.clone());
+                    self.relations.entry(key).or_insert(Relation {
+                        list_link: false,
+                        span: m.span,
+                    });
+                }
+                ir::MacroContract::Acquire { lock } => {
+                    let helper = (LockKey::of(&lock.lock), true);
+                    self.lock_helpers.insert(m.name.clone(), helper);
+                }
+                ir::MacroContract::Release { lock } => {
+                    let helper = (LockKey::of(&lock.lock), false);
+                    self.lock_helpers.insert(m.name.clone(), helper);
+                }
+                ir::MacroContract::ReadOnce { .. } | ir::MacroContract::WriteOnce { .. } => {}
             }
         }
         for f in &spec.functions {

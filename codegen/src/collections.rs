@@ -62,10 +62,13 @@ pub fn list_methods(
         "`{}.{}` must be a `struct list_head` of the runtime's layout",
         s.name, list.name
     );
+    let layout_assert = cx.layout_assert(quote! {
+        const { assert!(::core::mem::size_of::<#head_ty>() == ::core::mem::size_of::<::inv::sys::list_head>(), #layout) };
+    });
     let mut out = quote! {
         #[doc = #doc]
         pub fn #getter(&self) -> ::inv::list::ListIter<'_, raw::#entry> {
-            const { assert!(::core::mem::size_of::<#head_ty>() == ::core::mem::size_of::<::inv::sys::list_head>(), #layout) };
+            #layout_assert
             // SAFETY: the head is a field of the locked object; the spec says its entries are
             // `struct #entry`s linked through `#via`, changed only under this lock, which the
             // guard holds for as long as the iterator borrows it.
@@ -131,16 +134,21 @@ pub fn refcount(
         span: r.span,
         message: message.to_owned(),
     };
-    if r.kind != RefcountKind::Kref {
-        return Err(unsupported(
-            "only `kref` refcounts are generated yet, not `refcount_t`",
-        ));
-    }
     let Some(release) = &r.release else {
-        return Err(unsupported(
-            "a `kref` refcount needs `release F` to generate its reference type",
-        ));
+        return Err(unsupported(match r.kind {
+            RefcountKind::Kref => {
+                "a `kref` refcount needs `release F` to generate its reference type"
+            }
+            // Without it, nothing says what frees the object at zero.
+            RefcountKind::RefcountT => {
+                "a `refcount_t` refcount needs `release F` (the function that frees the object \
+                 at zero) to generate its reference type"
+            }
+        }));
     };
+    if r.kind == RefcountKind::RefcountT {
+        return refcount_t(s, r, release, cx);
+    }
     let (place, kref_ty) = field_place(s, &r.name, r.span, &quote!(self.as_raw()), cx)?;
     let wrapper = crate::names::type_name(&s.name);
     let alias = type_name_with(&s.name, "Ref");
@@ -164,14 +172,17 @@ pub fn refcount(
             ::inv::KrefRef::new(self)
         }
     };
-    let items = quote! {
-        #[doc = #alias_doc]
-        pub type #alias = ::inv::KrefRef<#wrapper>;
-
+    let layout_assert = cx.layout_assert(quote! {
         const _: () = assert!(
             ::core::mem::size_of::<#kref_ty>() == ::core::mem::size_of::<::inv::sys::kref>(),
             #layout
         );
+    });
+    let items = quote! {
+        #[doc = #alias_doc]
+        pub type #alias = ::inv::KrefRef<#wrapper>;
+
+        #layout_assert
 
         unsafe extern "C" fn #trampoline(kref: *mut ::inv::sys::kref) {
             // SAFETY: called by `kref_put` at zero with the kref of a live object; the C
@@ -187,6 +198,65 @@ pub fn refcount(
             fn raw_kref(&self) -> *mut ::inv::sys::kref {
                 // SAFETY: a place projection through the wrapper's pointer.
                 unsafe { #place }.cast::<::inv::sys::kref>()
+            }
+        }
+    };
+    Ok((method, items))
+}
+
+/// `refcount r: refcount_t release F`: a `CountedRef` whose last drop calls `F(object)`.
+fn refcount_t(
+    s: &ir::Struct,
+    r: &ir::Refcount,
+    release: &str,
+    cx: &StructContext<'_>,
+) -> Result<(TokenStream, TokenStream), Unsupported> {
+    let (place, count_ty) = field_place(s, &r.name, r.span, &quote!(self.as_raw()), cx)?;
+    let wrapper = crate::names::type_name(&s.name);
+    let alias = type_name_with(&s.name, "Ref");
+    let release_fn = ident(release);
+    let at = cx.at.at(r.span);
+    let get = joined(&["get", &r.name]);
+    let alias_doc = format!(
+        " An owned reference to a `struct {}` (`{at}`): cloning takes a reference \
+         (`refcount_inc`), dropping gives it back (`refcount_dec_and_test`), and the last one \
+         calls `{release}` with the object.",
+        s.name
+    );
+    let get_doc = format!(" Takes a reference (`refcount_inc` on `{}`).", r.name);
+    let layout = format!(
+        "`{}.{}` must be a `refcount_t` of the runtime's layout",
+        s.name, r.name
+    );
+    let layout_assert = cx.layout_assert(quote! {
+        const _: () = assert!(
+            ::core::mem::size_of::<#count_ty>() == ::core::mem::size_of::<::inv::sys::refcount_t>(),
+            #layout
+        );
+    });
+    let method = quote! {
+        #[doc = #get_doc]
+        pub fn #get(&self) -> #alias {
+            ::inv::CountedRef::new(self)
+        }
+    };
+    let items = quote! {
+        #[doc = #alias_doc]
+        pub type #alias = ::inv::CountedRef<#wrapper>;
+
+        #layout_assert
+
+        // SAFETY: the count is a field of the wrapped object, and the spec names `release` as
+        // what frees it at zero.
+        unsafe impl ::inv::Counted for #wrapper {
+            fn raw_refcount(&self) -> *mut ::inv::sys::refcount_t {
+                // SAFETY: a place projection through the wrapper's pointer.
+                unsafe { #place }.cast::<::inv::sys::refcount_t>()
+            }
+
+            unsafe fn release(this: ::core::ptr::NonNull<Self>) {
+                // SAFETY: the count reached zero; the C function frees the object it is given.
+                unsafe { raw::#release_fn(this.as_ptr().cast()) }
             }
         }
     };

@@ -125,7 +125,7 @@ fn coherent(
     cx: &StructContext<'_>,
 ) -> Result<(TokenStream, TokenStream), Unsupported> {
     let ring = place(s, &d.name, d, cx)?;
-    let elem_ty = ident(&elem.name);
+    let elem_ty = element_type(&elem.name, cx.backend);
     let Some(count) = count else {
         return Err(Unsupported {
             span: d.span,
@@ -146,10 +146,10 @@ fn coherent(
     );
     let methods = quote! {
         #[doc = #doc]
-        pub fn #getter(&mut self) -> ::core::option::Option<::inv::CoherentSlice<'_, raw::#elem_ty>> {
+        pub fn #getter(&mut self) -> ::core::option::Option<::inv::CoherentSlice<'_, #elem_ty>> {
             let len = usize::try_from(self.#len_fn()?).ok()?;
             // SAFETY: `&mut self` is exclusive; a plain read of the pointer field.
-            let cpu = ::core::ptr::NonNull::new(unsafe { (*#ring).cast::<raw::#elem_ty>() })?;
+            let cpu = ::core::ptr::NonNull::new(unsafe { (*#ring).cast::<#elem_ty>() })?;
             // SAFETY: the spec says the field points to `len` elements of coherent memory,
             // which stays allocated while the object is borrowed, and `&mut self` keeps other
             // CPU writers of this object away.
@@ -190,12 +190,66 @@ fn coherent(
             ),
         });
     }
-    let items = quote! {
-        // SAFETY: the C struct is made of integer and float fields only (checked when this
-        // was generated), so every bit pattern is a valid value.
-        unsafe impl ::inv::dma::Pod for raw::#elem_ty {}
-    };
-    Ok((methods, items))
+    Ok((methods, quote!()))
+}
+
+/// The type a coherent ring of `struct name` is a slice of.
+///
+/// On the host it is the raw struct itself, which the generated crate defines. In the kernel
+/// the raw struct is `kernel::bindings`', and the runtime's `Pod` cannot be implemented for
+/// another crate's type there, so the ring holds a transparent local wrapper of it.
+fn element_type(name: &str, backend: crate::Backend) -> TokenStream {
+    match backend {
+        crate::Backend::Host => {
+            let raw = ident(name);
+            quote!(raw::#raw)
+        }
+        crate::Backend::Kernel => {
+            let local = format_ident!("{}Pod", crate::names::type_name(name));
+            quote!(#local)
+        }
+    }
+}
+
+/// The `Pod` impls of the coherent rings' element types, once per type however many rings
+/// use it. `coherent` has checked that each is made of integer and float fields only.
+pub fn pod_impls(spec: &ir::Spec, backend: crate::Backend, at: &dyn crate::Located) -> TokenStream {
+    // Each element type with the first ring that uses it, which its doc cites.
+    let mut elems = std::collections::BTreeMap::new();
+    for d in spec.structs.iter().flat_map(|s| &s.dma) {
+        if let ir::DmaMapping::Coherent { elem, .. } = &d.mapping {
+            elems.entry(elem.name.as_str()).or_insert(d.span);
+        }
+    }
+    elems
+        .into_iter()
+        .map(|(name, span)| {
+            let ty = element_type(name, backend);
+            let raw = ident(name);
+            let local = match backend {
+                crate::Backend::Host => quote!(),
+                crate::Backend::Kernel => {
+                    let doc = format!(
+                        " A `struct {name}` in coherent DMA memory (`{}`): the C struct, in a \
+                         type of this crate so that it can be `Pod`.",
+                        at.at(span)
+                    );
+                    quote! {
+                        #[doc = #doc]
+                        #[repr(transparent)]
+                        #[derive(Clone, Copy)]
+                        pub struct #ty(pub raw::#raw);
+                    }
+                }
+            };
+            quote! {
+                #local
+                // SAFETY: the C struct is made of integer and float fields only (checked when
+                // this was generated), so every bit pattern is a valid value.
+                unsafe impl ::inv::dma::Pod for #ty {}
+            }
+        })
+        .collect()
 }
 
 trait TokenString {

@@ -92,6 +92,40 @@ fn holdings(kind: LockKind, mode: LockMode) -> (TokenStream, Vec<(String, TokenS
     }
 }
 
+/// Every method taking `l` of `s` (one per way of holding it), with its guard type and
+/// whether that guard holds the lock exclusively.
+pub fn methods(s: &ir::Struct, l: &ir::Lock) -> Vec<(syn::Ident, syn::Ident, bool)> {
+    let (_, ways) = holdings(l.kind, l.mode);
+    ways.iter()
+        .map(|(suffix, _, exclusive)| {
+            let guard = format_ident!(
+                "{}{}Guard",
+                type_name(&s.name),
+                type_name(&format!("{}{suffix}", l.name))
+            );
+            (ident(&format!("{}{suffix}", l.name)), guard, *exclusive)
+        })
+        .collect()
+}
+
+/// The method that takes `l` of `s` exclusively (the spec's variant; the write side of an
+/// rwlock, rw_semaphore or seqlock), and the guard type it returns.
+pub fn exclusive_method(s: &ir::Struct, l: &ir::Lock) -> (syn::Ident, syn::Ident) {
+    let (_, ways) = holdings(l.kind, l.mode);
+    let suffix = ways
+        .iter()
+        .find(|(_, _, exclusive)| *exclusive)
+        .map(|(suffix, _, _)| suffix.clone())
+        .unwrap_or_default();
+    let method = ident(&format!("{}{suffix}", l.name));
+    let guard = format_ident!(
+        "{}{}Guard",
+        type_name(&s.name),
+        type_name(&format!("{}{suffix}", l.name))
+    );
+    (method, guard)
+}
+
 /// Replaces the `OWNER` and `TAG` placeholders in a guard type.
 fn instantiate(template: &TokenStream, owner: &TokenStream, tag: &TokenStream) -> TokenStream {
     template
@@ -181,15 +215,18 @@ pub fn generate(
         "the C type of `{}.{}` must have the layout of the runtime's lock type",
         s.name, l.name
     );
-    let mut items = vec![quote! {
-        #[doc = #tag_doc]
-        pub enum #tag_name {}
-
+    let layout_assert = cx.layout_assert(quote! {
         const _: () = assert!(
             ::core::mem::size_of::<#raw_lock_ty>() == ::core::mem::size_of::<#sys_ty>()
                 && ::core::mem::align_of::<#raw_lock_ty>() == ::core::mem::align_of::<#sys_ty>(),
             #layout_msg
         );
+    });
+    let mut items = vec![quote! {
+        #[doc = #tag_doc]
+        pub enum #tag_name {}
+
+        #layout_assert
 
         // SAFETY: the lock is a field of the struct `self` wraps, valid while `self` is, and
         // the layout assertion above makes the cast to the runtime's type sound.
@@ -280,7 +317,92 @@ pub fn generate(
             }
         });
     }
+    if l.kind == LockKind::Seqlock {
+        let (method, item) = seq_reader(s, l, &fields, &owner_name, &tag_name, cx)?;
+        methods.push(method);
+        items.push(item);
+    }
     Ok((quote!(#(#methods)*), quote!(#(#items)*)))
+}
+
+/// The read side of a seqlock: a method that runs a closure as a read section until no writer
+/// overlapped it, and the token the closure gets, whose getters copy the guarded fields out
+/// with volatile reads (a value read while a writer was active may be torn, and the attempt is
+/// then thrown away and retried, so it must not be trusted before the section ends).
+fn seq_reader(
+    s: &ir::Struct,
+    l: &ir::Lock,
+    fields: &[&ir::Field],
+    owner_name: &syn::Ident,
+    tag_name: &syn::Ident,
+    cx: &StructContext<'_>,
+) -> Result<(TokenStream, TokenStream), Unsupported> {
+    let method = ident(&format!("{}_read", l.name));
+    let token = format_ident!("{}{}ReadGuard", type_name(&s.name), type_name(&l.name));
+    let at = cx.at.at(l.span);
+    let mut getters = Vec::new();
+    for f in fields {
+        let access = cx.field(s, &f.name, f.span)?;
+        // Aggregates and bitfields cannot be copied out in one volatile read; they have no
+        // reader getter (the writer's guard reaches them).
+        let Some(place) = place_ptr(&quote!(self.0.owner().as_raw()), access)
+            .filter(|_| is_scalar(access) && !matches!(access, FieldAccess::Bitfield { .. }))
+        else {
+            continue;
+        };
+        let crate::strukt::ValueType { ty, from_raw, .. } =
+            crate::strukt::value_type(access, Some(f));
+        let read = crate::strukt::returned(
+            from_raw,
+            // SAFETY: a volatile read of a scalar field of the live object, as C's seqlock
+            // readers do; a torn value is discarded by the retry.
+            quote!(unsafe { #place.read_volatile() }),
+        );
+        let getter = ident(&f.name);
+        let doc = format!(
+            " Reads `{}` inside the read section (`{}`): a copy, trustworthy only once the \
+             section ends without a retry.",
+            f.name,
+            cx.at.at(f.span)
+        );
+        getters.push(quote! {
+            #[doc = #doc]
+            pub fn #getter(&self) -> #ty {
+                #read
+            }
+        });
+    }
+    let method_doc = format!(
+        " Runs `attempt` as a read section of the seqlock `{}` (`{at}`) until no writer \
+         overlapped it (`read_seqbegin`/`read_seqretry`), and returns its last result. \
+         `attempt` may run several times, so it must only compute its result.",
+        l.name
+    );
+    let token_doc = format!(
+        " One attempt at a read section of the seqlock `{}` of `struct {}`: the guarded fields, \
+         copied out.",
+        l.name, s.name
+    );
+    let method_tokens = quote! {
+        #[doc = #method_doc]
+        pub fn #method<R>(&self, mut attempt: impl FnMut(&#token<'_>) -> R) -> R {
+            ::inv::SeqReadGuard::read(self, |g| attempt(&#token(g)))
+        }
+    };
+    let item = quote! {
+        #[doc = #token_doc]
+        pub struct #token<'r>(&'r ::inv::SeqReadGuard<'r, #owner_name, #tag_name>);
+
+        impl<'r> #token<'r> {
+            /// The object whose seqlock is being read.
+            pub fn owner(&self) -> &'r #owner_name {
+                self.0.owner()
+            }
+
+            #(#getters)*
+        }
+    };
+    Ok((method_tokens, item))
 }
 
 fn describe(kind: LockKind, mode: LockMode, suffix: &str) -> String {
@@ -314,13 +436,7 @@ fn guarded_accessors(
     exclusive: bool,
     cx: &StructContext<'_>,
 ) -> Result<TokenStream, Unsupported> {
-    let access = cx.raw.field(&s.name, &f.name).ok_or_else(|| Unsupported {
-        span: f.span,
-        message: format!(
-            "bindgen emitted no field `{}` in `struct {}`",
-            f.name, s.name
-        ),
-    })?;
+    let access = cx.field(s, &f.name, f.span)?;
     let ptr = quote!(self.0.owner().as_raw());
     let getter = ident(&f.name);
     let at = cx.at.at(f.span);

@@ -67,6 +67,11 @@ pub fn generate(ops: &ir::Ops, cx: &StructContext<'_>) -> Result<TokenStream, Un
         let mut params = Vec::new();
         let mut c_params = Vec::new();
         let mut args = Vec::new();
+        let mut wrap = Vec::new();
+        // Pointers the spec says nothing about (a user buffer, an `skb`) stay raw; what the
+        // C caller promises about them is the implementation's to rely on, so a member that
+        // takes one is an `unsafe fn`, or a safe function could dereference garbage.
+        let mut raw_pointers = Vec::new();
         for (i, input) in f.inputs.iter().enumerate() {
             let name = m
                 .params
@@ -79,9 +84,11 @@ pub fn generate(ops: &ir::Ops, cx: &StructContext<'_>) -> Result<TokenStream, Un
                 Some(s) => {
                     let wrapper = type_name(&s.name);
                     params.push(quote!(#name: &#wrapper));
-                    args.push(quote!(unsafe { #wrapper::from_raw(#name) }));
+                    wrap.push(quote!(let #name = unsafe { #wrapper::from_raw(#name) };));
+                    args.push(quote!(#name));
                 }
                 None => {
+                    raw_pointers.extend(matches!(ty, syn::Type::Ptr(_)).then(|| name.to_string()));
                     params.push(quote!(#name: #ty));
                     args.push(quote!(#name));
                 }
@@ -123,23 +130,51 @@ pub fn generate(ops: &ir::Ops, cx: &StructContext<'_>) -> Result<TokenStream, Un
             ops.name,
             cx.at.at(m.span)
         )];
-        if let Some(context) = m.context {
-            doc.push(format!(
+        match m.context {
+            // Process context is the one where sleeping is allowed: say so, rather than
+            // nothing, because the member was given a context on purpose.
+            Some(ir::Context::Process) => {
+                doc.push(" Called in process context: it may sleep.".to_string())
+            }
+            Some(context) => doc.push(format!(
                 " Called in {} context: it must not sleep.",
                 format!("{context:?}").to_lowercase()
-            ));
+            )),
+            None => {}
         }
         doc.extend(m.docs.iter().map(|d| format!(" {}", d.trim())));
+        let unsafety = match raw_pointers.is_empty() {
+            true => quote!(),
+            false => {
+                let names: Vec<String> = raw_pointers.iter().map(|n| format!("`{n}`")).collect();
+                doc.push(String::new());
+                doc.push(" # Safety".to_string());
+                doc.push(format!(
+                    " {} {} what the C caller of `{}.{}` passes, valid as its contract says.",
+                    names.join(", "),
+                    if names.len() == 1 { "is" } else { "are" },
+                    ops.name,
+                    m.name
+                ));
+                quote!(unsafe)
+            }
+        };
         trait_fns.push(quote! {
             #(#[doc = #doc])*
-            fn #member(#(#params),*) #rust_ret;
+            #unsafety fn #member(#(#params),*) #rust_ret;
         });
-        let call = quote!(T::#member(#(#args),*));
-        // SAFETY (of each `from_raw` in `call`): C calls the table's members with live objects
+        let call = match raw_pointers.is_empty() {
+            true => quote!(T::#member(#(#args),*)),
+            // SAFETY: the pointers come from the C caller, whose contract the member's
+            // `# Safety` section states.
+            false => quote!(unsafe { T::#member(#(#args),*) }),
+        };
+        // SAFETY (of each `from_raw` in `wrap`): C calls the table's members with live objects
         // that keep the spec's rules, which is `from_raw`'s contract.
         let body = match convert.is_empty() {
-            true => quote!(#call;),
+            true => quote!(#(#wrap)* #call;),
             false => quote! {
+                #(#wrap)*
                 let result = #call;
                 #convert
             },

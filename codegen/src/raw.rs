@@ -19,6 +19,8 @@ pub struct RawLayouts {
     /// The module's source, formatted, without the `mod` around it.
     pub source: String,
     structs: BTreeMap<String, Vec<RawField>>,
+    /// The C variables bindgen emitted (`extern` statics), with their types.
+    statics: BTreeMap<String, syn::Type>,
 }
 
 /// How a field of a raw struct is reached from Rust.
@@ -57,11 +59,13 @@ struct RawField {
 pub struct RawError(pub String);
 
 impl RawLayouts {
-    /// Runs bindgen over the headers of `request`, allowlisted to `types`.
+    /// Runs bindgen over the headers of `request`, allowlisted to `types`, `functions` and
+    /// the C variables `variables`.
     pub fn generate(
         request: &Request,
         types: &BTreeSet<String>,
         functions: &BTreeSet<String>,
+        variables: &BTreeSet<String>,
     ) -> Result<RawLayouts, RawError> {
         let mut unit = String::new();
         for header in &request.headers {
@@ -91,16 +95,44 @@ impl RawLayouts {
         for function in functions {
             builder = builder.allowlist_function(format!("^{function}$"));
         }
+        for variable in variables {
+            builder = builder.allowlist_var(format!("^{variable}$"));
+        }
         let bindings = builder
             .generate()
             .map_err(|e| RawError(format!("bindgen could not read the headers: {e}")))?;
         let source = bindings.to_string();
         let file = syn::parse_file(&source)
             .map_err(|e| RawError(format!("bindgen's output does not parse: {e}")))?;
+        let local = local_items(&file);
+        let mut qualify = Qualify { local: &local };
+        let statics = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::ForeignMod(m) => Some(&m.items),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|item| match item {
+                syn::ForeignItem::Static(s) => {
+                    let mut ty = (*s.ty).clone();
+                    qualify.visit_type_mut(&mut ty);
+                    Some((s.ident.to_string(), ty))
+                }
+                _ => None,
+            })
+            .collect();
         Ok(RawLayouts {
-            structs: read_structs(&file),
+            structs: read_structs(&file, &local),
             source,
+            statics,
         })
+    }
+
+    /// The type of the C variable `name`, when bindgen emitted it.
+    pub fn static_type(&self, name: &str) -> Option<&syn::Type> {
+        self.statics.get(name)
     }
 
     /// How to reach field `name` of raw struct `strukt`, when bindgen emitted it.
@@ -121,15 +153,28 @@ impl RawLayouts {
     }
 }
 
+/// The names of the types bindgen defined itself, which wrappers name as `raw::...`.
+fn local_items(file: &syn::File) -> BTreeSet<String> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(&s.ident),
+            syn::Item::Union(u) => Some(&u.ident),
+            syn::Item::Type(t) => Some(&t.ident),
+            syn::Item::Enum(e) => Some(&e.ident),
+            _ => None,
+        })
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// Every struct's fields, anonymous members flattened into their parent as C sees them.
-fn read_structs(file: &syn::File) -> BTreeMap<String, Vec<RawField>> {
+fn read_structs(file: &syn::File, local: &BTreeSet<String>) -> BTreeMap<String, Vec<RawField>> {
     let mut direct: BTreeMap<String, Vec<(Ident, syn::Type)>> = BTreeMap::new();
     let mut bitfields: BTreeMap<String, Vec<(Ident, syn::Type)>> = BTreeMap::new();
-    let mut local = BTreeSet::new();
     for item in &file.items {
         match item {
             syn::Item::Struct(s) => {
-                local.insert(s.ident.to_string());
                 if let syn::Fields::Named(named) = &s.fields {
                     let fields = named
                         .named
@@ -140,7 +185,6 @@ fn read_structs(file: &syn::File) -> BTreeMap<String, Vec<RawField>> {
                 }
             }
             syn::Item::Union(u) => {
-                local.insert(u.ident.to_string());
                 let fields = u
                     .fields
                     .named
@@ -148,12 +192,6 @@ fn read_structs(file: &syn::File) -> BTreeMap<String, Vec<RawField>> {
                     .filter_map(|f| Some((f.ident.clone()?, f.ty.clone())))
                     .collect();
                 direct.insert(u.ident.to_string(), fields);
-            }
-            syn::Item::Type(t) => {
-                local.insert(t.ident.to_string());
-            }
-            syn::Item::Enum(e) => {
-                local.insert(e.ident.to_string());
             }
             syn::Item::Impl(imp) => {
                 let syn::Type::Path(self_ty) = &*imp.self_ty else {
@@ -188,7 +226,7 @@ fn read_structs(file: &syn::File) -> BTreeMap<String, Vec<RawField>> {
             _ => {}
         }
     }
-    let mut qualify = Qualify { local: &local };
+    let mut qualify = Qualify { local };
     let mut out = BTreeMap::new();
     for name in direct.keys() {
         let mut fields = Vec::new();

@@ -142,6 +142,35 @@ pub struct StructContext<'a> {
     pub spec: &'a ir::Spec,
     pub raw: &'a RawLayouts,
     pub at: &'a dyn Located,
+    pub backend: crate::Backend,
+}
+
+impl StructContext<'_> {
+    /// How bindgen lets Rust reach field `name` of `struct s`, or the error to report at
+    /// `span` when it emitted no such field.
+    pub fn field(
+        &self,
+        s: &ir::Struct,
+        name: &str,
+        span: invc_spec_lang::Span,
+    ) -> Result<&FieldAccess, Unsupported> {
+        self.raw.field(&s.name, name).ok_or_else(|| Unsupported {
+            span,
+            message: format!("bindgen emitted no field `{name}` in `struct {}`", s.name),
+        })
+    }
+
+    /// A compile-time assertion that a C field has the layout of the runtime's type for it.
+    ///
+    /// Only the host backend has one: there the runtime's types are the shim's own layouts,
+    /// and a header with a stand-in type of another size must not build. In the kernel the
+    /// runtime's types are the kernel's, the same by construction.
+    pub fn layout_assert(&self, assertion: TokenStream) -> TokenStream {
+        match self.backend {
+            crate::Backend::Host => assertion,
+            crate::Backend::Kernel => TokenStream::new(),
+        }
+    }
 }
 
 /// A problem that stops generation for a spec construct; carries the span to report.
@@ -216,15 +245,7 @@ pub fn generate(s: &ir::Struct, cx: &StructContext<'_>) -> Result<TokenStream, U
     }
     // A field the spec names but bindgen did not emit would leave a rule unenforced.
     for f in &s.fields {
-        if cx.raw.field(&s.name, &f.name).is_none() {
-            return Err(Unsupported {
-                span: f.span,
-                message: format!(
-                    "bindgen emitted no field `{}` in `struct {}`",
-                    f.name, s.name
-                ),
-            });
-        }
+        cx.field(s, &f.name, f.span)?;
     }
 
     for l in &s.locks {
@@ -585,6 +606,7 @@ fn lockless_accessors(
         cx,
     );
     let set_docs = format!(" Writes `{name}` once, as `WRITE_ONCE` does.");
+    let allow_pointer = pointer_arg(access);
     Ok(quote! {
         #(#docs)*
         pub fn #getter(&self) -> #ty {
@@ -593,6 +615,7 @@ fn lockless_accessors(
         }
 
         #[doc = #set_docs]
+        #allow_pointer
         pub fn #setter(&self, v: #ty) {
             // SAFETY: a volatile write of a scalar field is what WRITE_ONCE does in C.
             unsafe { #place.write_volatile(#to_raw) }

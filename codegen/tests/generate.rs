@@ -3,7 +3,7 @@
 //! never over files invc did not write, `--check` freshness).
 
 use invc_codegen::output::{MARKER, OutputError, is_fresh, write};
-use invc_codegen::{GeneratedCrate, Options, Runtime, generate};
+use invc_codegen::{Backend, GeneratedCrate, Options, Runtime, generate};
 use invc_headers::{HeaderRef, ReadOptions, Request, check_spec};
 use invc_spec_lang::{Diagnostic, SourceMap};
 use std::path::{Path, PathBuf};
@@ -34,6 +34,7 @@ fn generate_from(path: &Path) -> (SourceMap, Result<GeneratedCrate, Vec<Diagnost
     };
     let options = Options {
         runtime: Runtime::Path(PathBuf::from("../../../annotations")),
+        backend: Backend::Host,
     };
     let result = generate(&spec, &sources, &request, &options);
     (sources, result)
@@ -213,7 +214,7 @@ fn a_global_lock_becomes_a_function_a_guard_and_guarded_accessors() {
 }
 
 #[test]
-fn a_global_lock_without_its_functions_is_a_diagnostic() {
+fn a_global_lock_without_its_functions_or_a_c_variable_is_a_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     let spec = global_lock_spec(dir.path(), "lock rtnl: mutex;");
     let (sources, result) = generate_from(&spec);
@@ -224,7 +225,7 @@ fn a_global_lock_without_its_functions_is_a_diagnostic() {
         .collect();
     assert!(rendered.contains("error[E0047]"), "{rendered}");
     assert!(
-        rendered.contains("needs `acquire F release G`"),
+        rendered.contains("must be a C variable of that name, and the headers declare none"),
         "{rendered}"
     );
 }

@@ -48,11 +48,21 @@ fn blocks(path: &Path) -> Vec<Block> {
 
 fn markdown_files() -> Vec<PathBuf> {
     let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/src");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&book)
-        .unwrap_or_else(|e| panic!("{}: {e}", book.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
+    // Chapters nest one folder deep (`gen/locks.md`).
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut folders = vec![book];
+    while let Some(folder) = folders.pop() {
+        for entry in
+            std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
     files.sort();
     if let Some(design) = std::env::var_os("INVC_DESIGN_MD") {
         files.push(PathBuf::from(design));

@@ -2,11 +2,8 @@
 #ifndef INV_LINUX_KREF_H
 #define INV_LINUX_KREF_H
 
+#include <linux/refcount.h>
 #include <linux/types.h>
-
-typedef struct refcount_struct {
-	atomic_t refs;
-} refcount_t;
 
 struct kref {
 	refcount_t refcount;

@@ -31,6 +31,7 @@ mod kref;
 mod list;
 pub mod mem;
 mod rcu;
+mod refcount;
 mod report;
 mod sleep;
 mod spin;

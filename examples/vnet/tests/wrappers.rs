@@ -321,7 +321,7 @@ fn an_ops_trait_becomes_the_c_table_with_errno_results() {
             drop(dev.cfg_lock());
             Ok(())
         }
-        fn xmit(_dev: &VnetDev, skb: *mut std::ffi::c_void) -> Result<(), inv::Errno> {
+        unsafe fn xmit(_dev: &VnetDev, skb: *mut std::ffi::c_void) -> Result<(), inv::Errno> {
             if skb.is_null() {
                 Err(inv::Errno::EINVAL)
             } else {

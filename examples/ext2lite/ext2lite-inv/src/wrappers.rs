@@ -1,4 +1,5 @@
-//! The wrappers of the spec's items; see the crate documentation.
+//! The wrappers of the spec's items; see the module documentation.
+#![allow(non_snake_case)]
 use crate::raw;
 /// The C `struct inode`, as `ext2lite.inv:5` says it is used.
 ///
@@ -534,7 +535,6 @@ impl<'a> Ext2lSbInfoSLockGuard<'a> {
     }
 }
 /// `EXT2L_I`: the `struct ext2l_inode_info` that contains `vfs_inode` (C's `container_of`), safely.
-#[allow(non_snake_case)]
 pub fn EXT2L_I(inode: &Ext2lInodeInfoVfsInode) -> &Ext2lInodeInfo {
     Ext2lInodeInfo::from_vfs_inode(inode)
 }

@@ -1,4 +1,5 @@
-//! The wrappers of the spec's items; see the crate documentation.
+//! The wrappers of the spec's items; see the module documentation.
+#![allow(non_snake_case)]
 use crate::raw;
 /// A value that breaks a newtype's constraint.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -361,7 +362,6 @@ impl<'a> VnetQueueLockIrqsaveGuard<'a> {
         }
     }
 }
-unsafe impl ::inv::dma::Pod for raw::vring_desc {}
 /// An owned reference to a `struct vnet_queue` (`vnet.inv:22`): cloning takes a reference (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `vnet_queue_release`.
 pub type VnetQueueRef = ::inv::KrefRef<VnetQueue>;
 const _: () = assert!(
@@ -464,6 +464,7 @@ impl<'a> VnetDevCfgLockGuard<'a> {
         self.0.owner()
     }
 }
+unsafe impl ::inv::dma::Pod for raw::vring_desc {}
 /// `to_vnet_queue`: the `struct vnet_queue` that contains `vq` (C's `container_of`), safely.
 pub fn to_vnet_queue(vq: &VnetQueueVq) -> &VnetQueue {
     VnetQueue::from_vq(vq)
@@ -474,7 +475,10 @@ pub trait VnetDevOps {
     fn open(dev: &VnetDev) -> ::core::result::Result<(), ::inv::Errno>;
     /// `xmit` of `struct vnet_dev_ops` (`vnet.inv:33`).
     /// Called in softirq context: it must not sleep.
-    fn xmit(
+    ///
+    /// # Safety
+    /// `skb` is what the C caller of `vnet_dev_ops.xmit` passes, valid as its contract says.
+    unsafe fn xmit(
         dev: &VnetDev,
         skb: *mut ::core::ffi::c_void,
     ) -> ::core::result::Result<(), ::inv::Errno>;
@@ -492,16 +496,19 @@ pub const fn vnet_dev_ops_table<T: VnetDevOps>() -> raw::vnet_dev_ops {
 unsafe extern "C" fn __vnet_dev_ops_open<T: VnetDevOps>(
     dev: *mut raw::vnet_dev,
 ) -> ::core::ffi::c_int {
-    let result = T::open(unsafe { VnetDev::from_raw(dev) });
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    let result = T::open(dev);
     ::inv::errno::to_c_int(result) as _
 }
 unsafe extern "C" fn __vnet_dev_ops_xmit<T: VnetDevOps>(
     dev: *mut raw::vnet_dev,
     skb: *mut ::core::ffi::c_void,
 ) -> ::core::ffi::c_int {
-    let result = T::xmit(unsafe { VnetDev::from_raw(dev) }, skb);
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    let result = unsafe { T::xmit(dev, skb) };
     ::inv::errno::to_c_int(result) as _
 }
 unsafe extern "C" fn __vnet_dev_ops_stop<T: VnetDevOps>(dev: *mut raw::vnet_dev) {
-    T::stop(unsafe { VnetDev::from_raw(dev) });
+    let dev = unsafe { VnetDev::from_raw(dev) };
+    T::stop(dev);
 }
