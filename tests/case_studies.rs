@@ -91,3 +91,8 @@ fn vnet() {
     // One seeded bug per rule the vnet translation could break (examples/vnet/seeded).
     assert!(case_study("vnet") >= 10);
 }
+
+#[test]
+fn ext2lite() {
+    assert!(case_study("ext2lite") >= 5);
+}

@@ -228,6 +228,25 @@ fn the_committed_example_wrappers_are_what_gen_makes_today() {
 }
 
 #[test]
+fn the_committed_ext2lite_wrappers_are_what_gen_makes_today() {
+    let out = invc(&[
+        "gen",
+        "examples/ext2lite/ext2lite.inv",
+        "-o",
+        "examples/ext2lite/ext2lite-inv",
+        "--runtime-path",
+        "annotations",
+        "--check",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "examples/ext2lite/ext2lite-inv is stale; regenerate it with the command in this test: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn gen_writes_checks_and_refuses_folders_it_did_not_write() {
     let spec = std::fs::canonicalize("examples/vnet/vnet.inv").unwrap();
     let root = temp_spec("gen-root.txt", "").with_file_name("gen");

@@ -65,6 +65,20 @@ impl<T: Refcounted> KrefRef<T> {
         }
     }
 
+    /// Takes a new reference to `obj` unless its count already dropped to zero
+    /// (`kref_get_unless_zero`): for objects found on a lookup structure (a cache list) that
+    /// the release function unlinks them from, where a dying object may still be seen.
+    pub fn try_new(obj: &T) -> Option<Self> {
+        let ptr = NonNull::from(obj);
+        // SAFETY: `obj` is alive (its memory is not freed while the caller can reach it), and
+        // `kref_get_unless_zero` never revives a count of zero.
+        let got = unsafe { sys::kref_get_unless_zero(T::raw_kref(ptr)) };
+        (got != 0).then(|| KrefRef {
+            ptr,
+            _owns: PhantomData,
+        })
+    }
+
     /// Adopts one reference that C took (or that [`into_raw`](Self::into_raw) gave up).
     ///
     /// # Safety

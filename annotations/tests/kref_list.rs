@@ -303,3 +303,23 @@ fn lists_changed_from_another_thread_are_seen_under_the_lock() {
     }
     assert_eq!(freed, 100);
 }
+
+#[test]
+fn try_new_takes_a_reference_only_while_the_count_is_above_zero() {
+    static RELEASED: AtomicUsize = AtomicUsize::new(0);
+    unsafe extern "C" fn keep(_kref: *mut kref) {}
+    let obj = new_obj(3, &RELEASED);
+    let more = KrefRef::try_new(&*obj).expect("a live object gives a reference");
+    assert_eq!(KrefRef::count(&obj), 2);
+    drop(more);
+    // A dying object, as a cache walk may meet it: the count is zero, release not yet done.
+    let raw = KrefRef::into_raw(obj);
+    // SAFETY: `raw` is live and this put gives up the one reference; `keep` frees nothing.
+    unsafe { sys::kref_put(Obj::raw_kref(raw), keep) };
+    // SAFETY: the object is still allocated (`keep` did not free it).
+    assert!(KrefRef::try_new(unsafe { raw.as_ref() }).is_none());
+    // SAFETY: the object came from `Box` in `new_obj` (`Obj` is transparent over its fields)
+    // and nobody references it.
+    drop(unsafe { Box::from_raw(raw.as_ptr().cast::<ObjFields>()) });
+    assert_eq!(RELEASED.load(Ordering::SeqCst), 0);
+}

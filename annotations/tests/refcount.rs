@@ -97,10 +97,8 @@ fn a_lookup_takes_a_reference_only_while_the_count_is_above_zero() {
     }));
     assert!(CountedRef::try_new(&dying).is_none());
     // SAFETY: `dying` is live; the failed lookup left its count alone.
-    assert_eq!(
-        unsafe { sys::refcount_read(Req::raw_refcount(NonNull::from(&dying))) },
-        0
-    );
+    let count = unsafe { sys::refcount_read(Req::raw_refcount(NonNull::from(&dying))) };
+    assert_eq!(count, 0);
     drop(live);
     assert_eq!(RELEASED.load(Ordering::SeqCst), 1);
 }

@@ -73,9 +73,13 @@ impl<'a, 'i> Walker<'a, 'i> {
                     .fields
                     .get(c_field_name(&name.to_string()))?;
                 roles.iter().find_map(|r| match r {
-                    FieldRole::Embed { ty, .. } => {
-                        self.names.named(ty).map(|t| t.with(Kind::Place))
-                    }
+                    // The member of an unpublished local value is unpublished too.
+                    FieldRole::Embed { ty, .. } => self.names.named(ty).map(|t| {
+                        t.with(match base.kind {
+                            Kind::Value => Kind::Value,
+                            _ => Kind::Place,
+                        })
+                    }),
                     FieldRole::Rcu { target, .. } => {
                         self.names.named(target).map(|t| t.with(Kind::Ptr))
                     }

@@ -411,7 +411,24 @@ impl<'ast, 'a, 'i> Visit<'ast> for Walker<'a, 'i> {
         self.extent(lines);
         let saved = self.stmt_line;
         self.stmt_line = lines.0;
+        let depth = self.f.scopes.len();
+        let before = self.f.scopes.last().map_or(0, |s| s.held.len());
         visit::visit_stmt(self, stmt);
+        // A guard bound to no variable is a temporary (`q.lock().num_free()`): Rust drops it
+        // at the end of the statement, so the lock is not held after it.
+        if self.f.scopes.len() == depth
+            && let Some(scope) = self.f.scopes.last_mut()
+            && scope.held.len() > before
+        {
+            let mut i = before;
+            while i < scope.held.len() {
+                if scope.held[i].binding.is_none() {
+                    scope.held.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
         self.stmt_line = saved;
     }
 
