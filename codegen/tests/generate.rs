@@ -41,7 +41,8 @@ fn generate_from(path: &Path) -> (SourceMap, Result<GeneratedCrate, Vec<Diagnost
 }
 
 fn vnet() -> GeneratedCrate {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/vnet/vnet.inv");
+    // DESIGN.md's example, verbatim (the vnet case study's spec has outgrown it).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/design/vnet.inv");
     let (sources, result) = generate_from(&path);
     result.unwrap_or_else(|diagnostics| {
         panic!(
