@@ -11,6 +11,7 @@
 mod cache;
 mod check;
 mod crosscheck;
+mod decls;
 mod flags;
 mod macro_value;
 mod model;
@@ -19,6 +20,7 @@ mod read;
 pub use cache::{Cache, Freshness};
 pub use check::{Checked, ReadOptions, check_spec};
 pub use crosscheck::crosscheck;
+pub use decls::Decls;
 pub use flags::{CONFIG_NAME, ClangArgs, FlagsError, clang_args};
 pub use model::*;
 pub use read::{ClangDiagnostic, HeaderError, HeaderRef, Request, TU_NAME, read};

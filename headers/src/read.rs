@@ -136,16 +136,7 @@ pub fn read(request: &Request) -> Result<HeaderModel, HeaderError> {
     if !errors.is_empty() {
         return Err(HeaderError::DoNotParse(errors));
     }
-    let mut model = HeaderModel {
-        model_version: MODEL_VERSION,
-        records: BTreeMap::new(),
-        typedefs: BTreeMap::new(),
-        enums: BTreeMap::new(),
-        constants: BTreeMap::new(),
-        macros: BTreeMap::new(),
-        functions: BTreeMap::new(),
-        inputs: Vec::new(),
-    };
+    let mut model = Maps::default();
     let mut inputs = BTreeSet::new();
     for entity in tu.get_entity().get_children() {
         // Inclusions name every header read; a file given with `-include` has no inclusion
@@ -162,8 +153,27 @@ pub fn read(request: &Request) -> Result<HeaderModel, HeaderError> {
         }
         visit(entity, &mut model);
     }
-    model.inputs = inputs.into_iter().collect();
-    Ok(model)
+    Ok(HeaderModel {
+        model_version: MODEL_VERSION,
+        records: model.records.into(),
+        typedefs: model.typedefs.into(),
+        enums: model.enums.into(),
+        constants: model.constants.into(),
+        macros: model.macros.into(),
+        functions: model.functions.into(),
+        inputs: inputs.into_iter().collect(),
+    })
+}
+
+/// The model's maps while the walk fills them.
+#[derive(Default)]
+struct Maps {
+    records: BTreeMap<String, Record>,
+    typedefs: BTreeMap<String, Typedef>,
+    enums: BTreeMap<String, Enum>,
+    constants: BTreeMap<String, i128>,
+    macros: BTreeMap<String, Macro>,
+    functions: BTreeMap<String, Function>,
 }
 
 fn location(e: &Entity<'_>) -> Location {
@@ -185,7 +195,7 @@ fn location(e: &Entity<'_>) -> Location {
     }
 }
 
-fn visit(e: Entity<'_>, model: &mut HeaderModel) {
+fn visit(e: Entity<'_>, model: &mut Maps) {
     match e.get_kind() {
         EntityKind::StructDecl | EntityKind::UnionDecl => record(e, model),
         EntityKind::TypedefDecl => {
@@ -211,7 +221,7 @@ fn visit(e: Entity<'_>, model: &mut HeaderModel) {
     }
 }
 
-fn record(e: Entity<'_>, model: &mut HeaderModel) {
+fn record(e: Entity<'_>, model: &mut Maps) {
     // Named records nested in another record are declared at file scope in C.
     for child in e.get_children() {
         if matches!(
@@ -305,7 +315,7 @@ fn fields(e: Entity<'_>, outer: &clang::Type<'_>) -> Vec<Field> {
     out
 }
 
-fn enumeration(e: Entity<'_>, model: &mut HeaderModel) {
+fn enumeration(e: Entity<'_>, model: &mut Maps) {
     let constants: Vec<(String, i128)> = e
         .get_children()
         .into_iter()
@@ -327,7 +337,7 @@ fn enumeration(e: Entity<'_>, model: &mut HeaderModel) {
     }
 }
 
-fn function(e: Entity<'_>, model: &mut HeaderModel) {
+fn function(e: Entity<'_>, model: &mut Maps) {
     let (Some(name), Some(ty)) = (e.get_name(), e.get_type()) else {
         return;
     };
@@ -353,7 +363,7 @@ fn function(e: Entity<'_>, model: &mut HeaderModel) {
         });
 }
 
-fn macro_definition(e: Entity<'_>, model: &mut HeaderModel) {
+fn macro_definition(e: Entity<'_>, model: &mut Maps) {
     let Some(name) = e.get_name() else { return };
     let location = location(&e);
     // Compiler-predefined macros (`__x86_64__`, ...) come from no file; they are the
