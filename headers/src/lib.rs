@@ -16,6 +16,7 @@ mod flags;
 mod macro_value;
 mod model;
 mod read;
+mod walk;
 
 pub use cache::{Cache, Freshness};
 pub use check::{Checked, ReadOptions, check_spec};
