@@ -161,31 +161,54 @@ impl Cache {
     }
 
     fn store(&self, path: &Path, model: &HeaderModel) -> std::io::Result<()> {
-        // Hashing the inputs reads hundreds of files; it runs beside the encoding.
-        let (inputs, body) = std::thread::scope(|scope| {
-            let inputs = scope.spawn(|| stamps(&model.inputs));
-            let body = body(model);
-            (inputs.join(), body)
+        // Hashing the inputs reads hundreds of files; it and the encoding of about half the
+        // model run on a second thread.
+        let (theirs, mine) = std::thread::scope(|scope| {
+            let theirs = scope.spawn(|| -> std::io::Result<_> {
+                let inputs = stamps(&model.inputs)?;
+                Ok((inputs, table(&model.records)?, table(&model.functions)?))
+            });
+            let mine = (|| -> std::io::Result<_> {
+                let typedefs = table(&model.typedefs)?;
+                let enums = table(&model.enums)?;
+                Ok([
+                    typedefs,
+                    enums,
+                    table(&model.constants)?,
+                    table(&model.macros)?,
+                ])
+            })();
+            (theirs.join(), mine)
         });
-        let inputs = inputs.map_err(|_| std::io::Error::other("hashing the inputs failed"))??;
-        let body = body?;
+        let failed = |_| std::io::Error::other("encoding the header model failed");
+        let (inputs, records, functions) = theirs.map_err(failed)??;
+        let [typedefs, enums, constants, macros] = mine?;
+        let body = [records, typedefs, enums, constants, macros, functions];
+        let mut body_hash = Xxh3::new();
+        body.iter().for_each(|section| body_hash.update(section));
         let head = EntryHead {
             format: ENTRY_FORMAT,
             model_version: MODEL_VERSION,
-            body_hash: xxh3_128(&body),
+            body_hash: body_hash.digest128(),
             inputs,
         };
-        let mut bytes = Vec::with_capacity(body.len() + 64 * 1024);
-        section(&mut bytes, |out| {
+        let mut head_section = Vec::new();
+        section(&mut head_section, |out| {
             rmp_serde::encode::write(out, &head).map_err(std::io::Error::other)
         })?;
-        bytes.extend(body);
         std::fs::create_dir_all(&self.dir)?;
         let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temporary, &bytes)?;
-        std::fs::rename(&temporary, path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&temporary);
-        })
+        let written = std::fs::File::create(&temporary).and_then(|mut file| {
+            use std::io::Write;
+            std::iter::once(&head_section)
+                .chain(&body)
+                .try_for_each(|section| file.write_all(section))
+        });
+        written
+            .and_then(|()| std::fs::rename(&temporary, path))
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&temporary);
+            })
     }
 }
 
@@ -204,15 +227,10 @@ fn stamps(inputs: &[String]) -> std::io::Result<Vec<InputStamp>> {
         .collect()
 }
 
-/// The six tables of a model, each a section.
-fn body(model: &HeaderModel) -> std::io::Result<Vec<u8>> {
+/// The table of `decls`, as a section.
+fn table<T: Serialize + serde::de::DeserializeOwned>(decls: &Decls<T>) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    section(&mut out, |out| write_table(model.records.as_map(), out))?;
-    section(&mut out, |out| write_table(model.typedefs.as_map(), out))?;
-    section(&mut out, |out| write_table(model.enums.as_map(), out))?;
-    section(&mut out, |out| write_table(model.constants.as_map(), out))?;
-    section(&mut out, |out| write_table(model.macros.as_map(), out))?;
-    section(&mut out, |out| write_table(model.functions.as_map(), out))?;
+    section(&mut out, |out| write_table(decls.as_map(), out))?;
     Ok(out)
 }
 
