@@ -185,7 +185,11 @@ pub(crate) fn write_table<T: Serialize>(
     Ok(())
 }
 
-/// Declarations of one kind, by name, in name order.
+/// Declarations of one kind, by name, in name order: a `BTreeMap<String, T>` for reading,
+/// whose entries may still be in a cache entry's stored form. [`Decls::get`],
+/// [`Decls::contains_key`], [`Decls::keys`] and [`Decls::len`] decode at most the one
+/// declaration asked for; indexing, iterating, comparing, printing and serializing decode
+/// them all (once).
 pub struct Decls<T> {
     repr: Repr<T>,
 }
@@ -268,11 +272,7 @@ impl<T: DeserializeOwned> Decls<T> {
     pub fn as_map(&self) -> &BTreeMap<String, T> {
         match &self.repr {
             Repr::Decoded(map) => map,
-            Repr::Stored(table, all) => all.get_or_init(|| {
-                (0..table.count)
-                    .filter_map(|i| Some((table.name(i)?.to_owned(), table.value(i)?)))
-                    .collect()
-            }),
+            Repr::Stored(table, all) => all.get_or_init(|| decode_all(table)),
         }
     }
 
@@ -281,19 +281,23 @@ impl<T: DeserializeOwned> Decls<T> {
         self.as_map().iter()
     }
 
-    /// The same declarations, decoded in full.
+    /// The same declarations, decoded in full and no longer tied to the stored bytes.
     pub(crate) fn into_decoded(self) -> Decls<T> {
         match self.repr {
             Repr::Decoded(_) => self,
-            Repr::Stored(..) => {
-                self.as_map();
-                let Repr::Stored(_, all) = self.repr else {
-                    unreachable!("matched above")
-                };
-                Decls::from(all.into_inner().unwrap_or_default())
+            Repr::Stored(table, all) => {
+                Decls::from(all.into_inner().unwrap_or_else(|| decode_all(&table)))
             }
         }
     }
+}
+
+/// Every declaration of `table`; those that do not decode are left out (and mark the entry
+/// damaged).
+fn decode_all<T: DeserializeOwned>(table: &Table) -> BTreeMap<String, T> {
+    (0..table.count)
+        .filter_map(|i| Some((table.name(i)?.to_owned(), table.value(i)?)))
+        .collect()
 }
 
 impl<T> From<BTreeMap<String, T>> for Decls<T> {
