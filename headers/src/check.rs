@@ -1,5 +1,6 @@
 //! `check-spec` with headers: parse once, read the headers the spec names, resolve with the
-//! model's facts (so constants get their values), then cross-check the IR with the model.
+//! model's facts (so constants get their values), then cross-check the IR with the model. A
+//! model from the cache decodes only the declarations these steps ask for.
 
 use crate::{
     Cache, Freshness, HeaderError, HeaderModel, HeaderRef, Request, TU_NAME, crosscheck, read,
@@ -16,7 +17,8 @@ pub struct Checked {
     pub spec: Option<ir::Spec>,
     /// Every diagnostic, in source order.
     pub diagnostics: Vec<Diagnostic>,
-    /// The header model, when headers were read.
+    /// The header model, when headers were read (from the cache: decoding declarations as
+    /// they are asked for).
     pub model: Option<HeaderModel>,
     /// Whether the model came from the cache, when a cache was used.
     pub freshness: Option<Freshness>,
@@ -47,6 +49,15 @@ impl ReadOptions {
             None => read(&request).map(|m| (m, None)),
         }
     }
+
+    /// As [`ReadOptions::read`], but a cached model decodes declarations when they are asked
+    /// for; see [`Cache::load`].
+    fn load(&self, request: &Request) -> Result<(HeaderModel, Option<Freshness>), HeaderError> {
+        match &self.cache {
+            Some(cache) => cache.load(request).map(|(m, f)| (m, Some(f))),
+            None => read(request).map(|m| (m, None)),
+        }
+    }
 }
 
 /// Checks spec `file` (whose path is `path`, for finding `header "x.h"` beside it). With
@@ -70,12 +81,15 @@ pub fn check_spec(
         .collect();
     let mut model = None;
     let mut freshness = None;
-    if let (Some(options), false) = (options, headers.is_empty()) {
-        let refs = headers
+    let request = Request {
+        headers: headers
             .iter()
             .map(|(h, _)| HeaderRef::of(h.system, &h.path, beside))
-            .collect();
-        match options.read(refs) {
+            .collect(),
+        clang_args: options.map(|o| o.clang_args.clone()).unwrap_or_default(),
+    };
+    if let (Some(options), false) = (options, headers.is_empty()) {
+        match options.load(&request) {
             Ok((m, fresh)) => (model, freshness) = (Some(m), fresh),
             Err(HeaderError::DoNotParse(errors)) => {
                 // An error on line N of the generated unit is in (or included by) header N.
@@ -107,13 +121,17 @@ pub fn check_spec(
             Err(other) => return Err(other),
         }
     }
-    let facts = model.as_ref().map(|m| m as &dyn HeaderFacts);
-    let (spec, resolution) = resolve::resolve(&tree, file, sources, facts);
-    diagnostics.extend(resolution);
-    if !has_errors(&diagnostics)
-        && let Some(model) = &model
+    let parsed = diagnostics.len();
+    let mut spec = analyse(&tree, file, sources, model.as_ref(), &mut diagnostics);
+    // A cached model whose declarations did not all decode may have answered wrongly: read
+    // the headers again and redo what depended on it.
+    if let (Some(cache), Some(m)) = (options.and_then(|o| o.cache.as_ref()), &model)
+        && m.is_damaged()
     {
-        diagnostics.extend(crosscheck(&spec, model, sources));
+        diagnostics.truncate(parsed);
+        model = Some(cache.refresh(&request)?);
+        freshness = Some(Freshness::Stale);
+        spec = analyse(&tree, file, sources, model.as_ref(), &mut diagnostics);
     }
     diagnostics.sort_by_key(|d| (d.primary_span().file, d.primary_span().start));
     let spec = (!has_errors(&diagnostics)).then_some(spec);
@@ -123,4 +141,24 @@ pub fn check_spec(
         model,
         freshness,
     })
+}
+
+/// Resolves `tree` (with the model's facts, if there is a model) and cross-checks the IR
+/// with the model when the spec has no errors, adding to `diagnostics`.
+fn analyse(
+    tree: &invc_spec_lang::ast::File,
+    file: FileId,
+    sources: &mut SourceMap,
+    model: Option<&HeaderModel>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ir::Spec {
+    let facts = model.map(|m| m as &dyn HeaderFacts);
+    let (spec, resolution) = resolve::resolve(tree, file, sources, facts);
+    diagnostics.extend(resolution);
+    if !has_errors(diagnostics)
+        && let Some(model) = model
+    {
+        diagnostics.extend(crosscheck(&spec, model, sources));
+    }
+    spec
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 impl HeaderFacts for HeaderModel {
     fn constant(&self, name: &str) -> Option<i128> {
-        self.constants.get(name).copied()
+        self.constants.get(name).map(|value| *value)
     }
 
     fn has_field(&self, strukt: &str, field: &str) -> Option<bool> {
@@ -165,13 +165,13 @@ impl Checker<'_> {
                 format!("the headers define no `struct {}`", s.name),
             )
             .with_label("not in the headers")
-            .with_suggestion(&s.name, self.model.records.keys().map(String::as_str))
+            .with_suggestion(&s.name, self.model.records.keys())
             .with_note("the headers are those of the spec's `header` items, parsed with the given clang flags");
             self.diags.push(d);
             return;
         };
         for lock in &s.locks {
-            if let Some(f) = self.field(record, &lock.name, lock.span) {
+            if let Some(f) = self.field(&record, &lock.name, lock.span) {
                 let (name, canonical) = lock_types(lock.kind);
                 if !self.is_type(&f.ty, name, canonical) {
                     let expected = if name.is_empty() {
@@ -189,7 +189,7 @@ impl Checker<'_> {
         }
         for field in &s.fields {
             let span = field.span;
-            let Some(f) = self.field(record, &field.name, span) else {
+            let Some(f) = self.field(&record, &field.name, span) else {
                 continue;
             };
             if let Some(newtype) = &field.newtype {
@@ -197,7 +197,7 @@ impl Checker<'_> {
             }
         }
         for r in &s.rcu {
-            if let Some(f) = self.field(record, &r.name, r.span)
+            if let Some(f) = self.field(&record, &r.name, r.span)
                 && !matches!(f.ty.shape, Shape::Pointer { .. })
             {
                 let message = format!(
@@ -208,10 +208,10 @@ impl Checker<'_> {
             }
         }
         for d in &s.dma {
-            self.dma(record, d);
+            self.dma(&record, d);
         }
         for e in &s.embeds {
-            if let Some(f) = self.field(record, &e.name, e.span) {
+            if let Some(f) = self.field(&record, &e.name, e.span) {
                 let wanted = &e.ty.name;
                 let fits = match &f.ty.shape {
                     Shape::Record { tag } => tag == wanted || bare(&f.ty.spelling) == wanted,
@@ -229,10 +229,10 @@ impl Checker<'_> {
             }
         }
         for l in &s.lists {
-            self.list(record, l);
+            self.list(&record, l);
         }
         for r in &s.refcounts {
-            self.refcount(record, r);
+            self.refcount(&record, r);
         }
         for inv in &s.invariants {
             self.constants(&inv.expr);
@@ -321,11 +321,11 @@ impl Checker<'_> {
                 format!("the headers define no `struct {}`", l.entry.name),
             )
             .with_label("the list's entry type is not in the headers")
-            .with_suggestion(&l.entry.name, self.model.records.keys().map(String::as_str));
+            .with_suggestion(&l.entry.name, self.model.records.keys());
             self.diags.push(d);
             return;
         };
-        if let Some(f) = self.field(entry, &l.via, l.span)
+        if let Some(f) = self.field(&entry, &l.via, l.span)
             && !self.is_type(&f.ty, "", "struct list_head")
         {
             let message = format!(
@@ -365,7 +365,7 @@ impl Checker<'_> {
                 format!("release function `{release}` is not declared in the headers"),
             )
             .with_label("no such function")
-            .with_suggestion(release, self.model.functions.keys().map(String::as_str));
+            .with_suggestion(release, self.model.functions.keys());
             self.diags.push(d);
         }
     }
@@ -380,7 +380,7 @@ impl Checker<'_> {
                     format!("`{name}` is neither a field nor a constant of the headers"),
                 )
                 .with_label("not a macro or enumerator with an integer value")
-                .with_suggestion(name, self.model.constants.keys().map(String::as_str));
+                .with_suggestion(name, self.model.constants.keys());
                 self.diags.push(d);
             }
             ExprKind::Call { args, .. } => args.iter().for_each(|a| self.constants(a)),
@@ -404,12 +404,12 @@ impl Checker<'_> {
                 format!("the headers define no `struct {}`", o.name),
             )
             .with_label("not in the headers")
-            .with_suggestion(&o.name, self.model.records.keys().map(String::as_str));
+            .with_suggestion(&o.name, self.model.records.keys());
             self.diags.push(d);
             return;
         };
         for m in &o.members {
-            let Some(f) = self.field(record, &m.name, m.span) else {
+            let Some(f) = self.field(&record, &m.name, m.span) else {
                 continue;
             };
             match f.ty.shape {
@@ -455,7 +455,7 @@ impl Checker<'_> {
                 format!("function `{}` is not declared in the headers", f.name),
             )
             .with_label("no such function")
-            .with_suggestion(&f.name, self.model.functions.keys().map(String::as_str));
+            .with_suggestion(&f.name, self.model.functions.keys());
             self.diags.push(d);
             return;
         };

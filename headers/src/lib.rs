@@ -11,14 +11,17 @@
 mod cache;
 mod check;
 mod crosscheck;
+mod decls;
 mod flags;
 mod macro_value;
 mod model;
 mod read;
+mod walk;
 
 pub use cache::{Cache, Freshness};
 pub use check::{Checked, ReadOptions, check_spec};
 pub use crosscheck::crosscheck;
+pub use decls::Decls;
 pub use flags::{CONFIG_NAME, ClangArgs, FlagsError, clang_args};
 pub use model::*;
 pub use read::{ClangDiagnostic, HeaderError, HeaderRef, Request, TU_NAME, read};

@@ -1,11 +1,12 @@
 //! The header model: what the C headers of a spec declare, as plain data.
 //!
 //! Serializable so that it can be cached and dumped (`invc headers`). Maps are ordered, so
-//! the JSON is deterministic. Versioned by [`MODEL_VERSION`]; bump it on any change a reader
+//! the JSON is deterministic; a model loaded from the cache decodes their entries when they
+//! are asked for ([`Decls`]). Versioned by [`MODEL_VERSION`]; bump it on any change a reader
 //! of the JSON (or of a cache) could notice.
 
+use crate::decls::Decls;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The version of the model's JSON form.
 pub const MODEL_VERSION: u32 = 2;
@@ -16,21 +17,58 @@ pub struct HeaderModel {
     /// Always [`MODEL_VERSION`].
     pub model_version: u32,
     /// Structs and unions with a definition, by tag.
-    pub records: BTreeMap<String, Record>,
+    pub records: Decls<Record>,
     /// Typedefs, by name.
-    pub typedefs: BTreeMap<String, Typedef>,
+    pub typedefs: Decls<Typedef>,
     /// Named enums, by tag.
-    pub enums: BTreeMap<String, Enum>,
+    pub enums: Decls<Enum>,
     /// Integer constants: enumerators (named and anonymous enums) and object-like macros
     /// whose body evaluates to an integer.
-    pub constants: BTreeMap<String, i128>,
+    pub constants: Decls<i128>,
     /// Every macro definition, by name.
-    pub macros: BTreeMap<String, Macro>,
+    pub macros: Decls<Macro>,
     /// Function declarations, by name.
-    pub functions: BTreeMap<String, Function>,
+    pub functions: Decls<Function>,
     /// Every file the model was read from (the headers, what they include, and files given
     /// with `-include`), sorted. The model cache checks their contents before reuse.
     pub inputs: Vec<String>,
+}
+
+impl HeaderModel {
+    /// Whether part of a model loaded from the cache did not decode, so that its answers
+    /// cannot be trusted.
+    pub(crate) fn is_damaged(&self) -> bool {
+        self.records.is_damaged()
+            || self.typedefs.is_damaged()
+            || self.enums.is_damaged()
+            || self.constants.is_damaged()
+            || self.macros.is_damaged()
+            || self.functions.is_damaged()
+    }
+
+    /// The same model with every declaration decoded; `None` if some did not decode.
+    pub(crate) fn decoded(self) -> Option<HeaderModel> {
+        // Decode everything before asking for damage, and before the stored bytes go.
+        self.records.as_map();
+        self.typedefs.as_map();
+        self.enums.as_map();
+        self.constants.as_map();
+        self.macros.as_map();
+        self.functions.as_map();
+        if self.is_damaged() {
+            return None;
+        }
+        Some(HeaderModel {
+            model_version: self.model_version,
+            records: self.records.into_decoded(),
+            typedefs: self.typedefs.into_decoded(),
+            enums: self.enums.into_decoded(),
+            constants: self.constants.into_decoded(),
+            macros: self.macros.into_decoded(),
+            functions: self.functions.into_decoded(),
+            inputs: self.inputs,
+        })
+    }
 }
 
 /// Where a declaration is.
