@@ -3,6 +3,12 @@
 //! The AST records what the user wrote, including words the grammar takes as plain
 //! identifiers (`irqsave`, `to_device`); resolution decides what they mean. Only the
 //! resolver reads this module: codegen and the checker see the IR.
+//!
+//! Every node the grammar builds passes through lalrpop's symbol stack, whose entries are as
+//! large as the largest node type and are moved on every shift and reduction. Large payloads
+//! are therefore boxed (`ItemKind`'s items, `Member::kind`, `OpsMember`s), so that no node is
+//! larger than lalrpop's own error-recovery value; the assertions at the end of this file keep
+//! it so.
 
 use crate::span::Span;
 
@@ -50,17 +56,17 @@ pub enum ItemKind {
     /// `header "x.h";` or `header <x.h>;`
     Header(Header),
     /// `newtype N = u16 where EXPR;`
-    Newtype(Newtype),
+    Newtype(Box<Newtype>),
     /// `struct S { ... }`
-    Struct(Struct),
+    Struct(Box<Struct>),
     /// `lock rtnl: mutex acquire rtnl_lock release rtnl_unlock;`
-    Lock(LockSpec),
+    Lock(Box<LockSpec>),
     /// `macro M(x) = contract(...);`
-    Macro(Macro),
+    Macro(Box<Macro>),
     /// `ops struct S { ... }`
-    Ops(Ops),
+    Ops(Box<Ops>),
     /// `fn F(a, b) context hardirq;`
-    Fn(FnDecl),
+    Fn(Box<FnDecl>),
     /// `order A < B < C;`
     Order(Order),
     /// Text the parser could not make sense of; already reported.
@@ -103,8 +109,8 @@ pub struct Struct {
 pub struct Member {
     /// Its `///` lines.
     pub docs: Vec<Doc>,
-    /// What kind of member.
-    pub kind: MemberKind,
+    /// What kind of member (boxed: most kinds are several names and types long).
+    pub kind: Box<MemberKind>,
     /// From the keyword to the `;`.
     pub span: Span,
 }
@@ -148,7 +154,7 @@ pub struct Path {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MemberKind {
     /// `lock L: spinlock irqsave;`
-    Lock(LockSpec),
+    Lock(Box<LockSpec>),
     /// `guarded_by(L) f, g;`
     GuardedBy {
         /// The guarding lock.
@@ -256,8 +262,8 @@ pub enum MacroArg {
 pub struct Ops {
     /// The C struct tag of the ops table.
     pub name: Ident,
-    /// Its function-pointer members.
-    pub members: Vec<OpsMember>,
+    /// Its function-pointer members (boxed, as the parser builds them).
+    pub members: Vec<Box<OpsMember>>,
 }
 
 /// One function pointer of an ops table.
@@ -421,3 +427,16 @@ impl BinaryOp {
         }
     }
 }
+
+// The nodes the grammar builds, at most as large as lalrpop's `ErrorRecovery` (88 bytes on
+// 64-bit targets), so that its symbol stack stays small (see the module documentation).
+#[cfg(target_pointer_width = "64")]
+const _: () = {
+    use std::mem::size_of;
+    assert!(size_of::<Item>() <= 88);
+    assert!(size_of::<ItemKind>() <= 88);
+    assert!(size_of::<Member>() <= 88);
+    assert!(size_of::<Expr>() <= 88);
+    assert!(size_of::<MacroArg>() <= 88);
+    assert!(size_of::<CType>() <= 88);
+};

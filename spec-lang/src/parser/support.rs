@@ -74,8 +74,8 @@ pub fn angle_header(
 }
 
 /// An ops member that failed to parse.
-pub fn error_ops_member(span: Span) -> OpsMember {
-    OpsMember {
+pub fn error_ops_member(span: Span) -> Box<OpsMember> {
+    Box::new(OpsMember {
         docs: Vec::new(),
         name: Ident {
             name: String::new(),
@@ -86,7 +86,7 @@ pub fn error_ops_member(span: Span) -> OpsMember {
         context: None,
         span,
         is_error: true,
-    }
+    })
 }
 
 /// An integer literal: `_` separators, `0x`/`0o`/`0b` prefixes and C `u`/`l` suffixes.

@@ -175,7 +175,7 @@ impl<'a> Resolver<'a> {
             ..StructNames::default()
         };
         for member in &s.members {
-            let declared: Option<(&'a ast::Ident, &'static str)> = match &member.kind {
+            let declared: Option<(&'a ast::Ident, &'static str)> = match &*member.kind {
                 MemberKind::Lock(l) => Some((&l.name, "a lock")),
                 MemberKind::Rcu { name, .. } => Some((name, "an rcu pointer")),
                 MemberKind::DmaCoherent { name, .. } | MemberKind::DmaStreaming { name, .. } => {

@@ -89,7 +89,7 @@ impl Resolver<'_> {
         let mut invariants = Vec::new();
         for member in &s.members {
             let member_docs = docs(&member.docs);
-            match &member.kind {
+            match &*member.kind {
                 MemberKind::Lock(l) => {
                     if self.is_first_declaration(name, &l.name)
                         && let Some(lock) = self.lower_lock(l, member_docs, member.span)
@@ -115,7 +115,7 @@ impl Resolver<'_> {
                     }
                 }
                 MemberKind::Readonly(fields) | MemberKind::Lockless(fields) => {
-                    let readonly = matches!(member.kind, MemberKind::Readonly(_));
+                    let readonly = matches!(*member.kind, MemberKind::Readonly(_));
                     let word = if readonly { "readonly" } else { "lockless" };
                     for f in fields {
                         if self.annotates_declared(name, f, word) {
