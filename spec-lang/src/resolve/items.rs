@@ -8,7 +8,7 @@ use crate::ast::{self, ExprKind, FnClause, MacroArg};
 use crate::diagnostic::{Code, Diagnostic, suggest};
 use crate::ir;
 use crate::span::Span;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 impl Resolver<'_> {
     pub(super) fn lower_newtype(
@@ -126,7 +126,7 @@ impl Resolver<'_> {
 
     /// Reports parameters named twice; returns the names.
     fn params(&mut self, params: &[ast::Ident], of: &str) -> Vec<String> {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
         for p in params {
             if let Some(&first) = seen.get(p.name.as_str()) {
                 self.error(
@@ -323,7 +323,7 @@ impl Resolver<'_> {
     }
 
     pub(super) fn lower_ops(&mut self, o: &ast::Ops, docs: Vec<String>, span: Span) -> ir::Ops {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
         let mut members = Vec::new();
         for m in o.members.iter().filter(|m| !m.is_error) {
             if let Some(&first) = seen.get(m.name.name.as_str()) {

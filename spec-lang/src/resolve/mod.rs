@@ -22,7 +22,7 @@ use crate::ast::{self, ItemKind, MemberKind};
 use crate::diagnostic::{Code, Diagnostic, suggest};
 use crate::ir;
 use crate::span::{FileId, SourceMap, Span};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Resolves a parsed file into the IR. The IR is returned even when there are errors (as far
 /// as it could be built); callers must not use it when [`crate::diagnostic::has_errors`].
@@ -48,12 +48,12 @@ pub fn resolve(
 struct StructNames<'a> {
     span: Option<Span>,
     /// Lock members.
-    locks: HashMap<&'a str, Span>,
+    locks: FxHashMap<&'a str, Span>,
     /// Every member that declares a C field (lock, rcu, dma, embeds, list, refcount), with
     /// what it declares it as.
-    declared: HashMap<&'a str, (&'static str, Span)>,
+    declared: FxHashMap<&'a str, (&'static str, Span)>,
     /// Fields that only annotations mention (guarded_by, readonly, lockless, field).
-    annotated: HashMap<&'a str, Span>,
+    annotated: FxHashMap<&'a str, Span>,
     /// `embeds` members.
     embeds: Vec<&'a str>,
 }
@@ -63,17 +63,17 @@ struct StructNames<'a> {
 #[derive(Default)]
 struct Names<'a> {
     /// Struct tags: `struct` and `ops struct` items share C's tag namespace.
-    tags: HashMap<&'a str, Span>,
-    structs: HashMap<&'a str, StructNames<'a>>,
+    tags: FxHashMap<&'a str, Span>,
+    structs: FxHashMap<&'a str, StructNames<'a>>,
     /// Struct names in file order, for deterministic candidate lists.
     struct_order: Vec<&'a str>,
     /// For each lock name, the structs that have a lock of that name, in file order (so
     /// `requires p.lock` does not scan every struct).
-    lock_owners: HashMap<&'a str, Vec<&'a str>>,
-    newtypes: HashMap<&'a str, Span>,
+    lock_owners: FxHashMap<&'a str, Vec<&'a str>>,
+    newtypes: FxHashMap<&'a str, Span>,
     /// C's ordinary identifiers: functions, macros and global locks.
-    values: HashMap<&'a str, Span>,
-    global_locks: HashMap<&'a str, Span>,
+    values: FxHashMap<&'a str, Span>,
+    global_locks: FxHashMap<&'a str, Span>,
 }
 
 struct Resolver<'a> {

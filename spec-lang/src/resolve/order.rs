@@ -6,7 +6,8 @@
 use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{LockOwner, LockRef, OrderEdge};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
 
 fn lock_name(l: &LockRef) -> String {
     match &l.owner {
@@ -17,7 +18,7 @@ fn lock_name(l: &LockRef) -> String {
 
 impl Resolver<'_> {
     pub(super) fn check_order_cycles(&mut self, edges: &[OrderEdge]) {
-        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut ids: FxHashMap<String, usize> = FxHashMap::default();
         let mut names: Vec<String> = Vec::new();
         let mut id = |l: &LockRef| {
             let name = lock_name(l);
@@ -59,7 +60,7 @@ impl Resolver<'_> {
             }
             // Walk backwards along edges inside the remaining set until a lock repeats.
             let mut walk: Vec<(usize, usize)> = Vec::new(); // (lock, edge into the previous lock)
-            let mut position: HashMap<usize, usize> = HashMap::new();
+            let mut position: FxHashMap<usize, usize> = FxHashMap::default();
             let mut v = start;
             loop {
                 if let Some(&at) = position.get(&v) {

@@ -10,7 +10,7 @@ use crate::ast::{self, MemberKind};
 use crate::diagnostic::{Code, Diagnostic, suggest};
 use crate::ir;
 use crate::span::Span;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// What the members of a struct say about one field, while they are being merged.
 struct FieldFacts {
@@ -23,7 +23,7 @@ struct FieldFacts {
 #[derive(Default)]
 struct FieldTable {
     fields: Vec<FieldFacts>,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 impl FieldTable {
