@@ -69,7 +69,10 @@ pub fn check_spec(
     path: &Path,
     options: Option<&ReadOptions>,
 ) -> Result<Checked, HeaderError> {
-    let (tree, mut diagnostics) = parser::parse(file, sources.file(file).text());
+    // The tree borrows the text it was parsed from, and the source map gains the headers'
+    // files while the tree is analysed, so the tree is parsed from a copy of the spec's text.
+    let text = sources.file(file).text().to_owned();
+    let (tree, mut diagnostics) = parser::parse(file, &text);
     let beside = path.parent().unwrap_or(Path::new(""));
     let headers: Vec<_> = tree
         .items

@@ -4,6 +4,9 @@
 //! identifiers (`irqsave`, `to_device`); resolution decides what they mean. Only the
 //! resolver reads this module: codegen and the checker see the IR.
 //!
+//! Names, doc comment text and header paths borrow the source text (`'src`): building the
+//! tree copies no strings, and resolution copies only what the IR keeps.
+//!
 //! Every node the grammar builds passes through lalrpop's symbol stack, whose entries are as
 //! large as the largest node type and are moved on every shift and reduction. Large payloads
 //! are therefore boxed (`ItemKind`'s items, `Member::kind`, `OpsMember`s), so that no node is
@@ -14,70 +17,70 @@ use crate::span::Span;
 
 /// A name with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ident {
+pub struct Ident<'src> {
     /// The text.
-    pub name: String,
+    pub name: &'src str,
     /// Where it was written.
     pub span: Span,
 }
 
 /// A `///` or `//!` line, without its marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Doc {
+pub struct Doc<'src> {
     /// The text after the marker, one leading space removed.
-    pub text: String,
+    pub text: &'src str,
     /// The whole comment.
     pub span: Span,
 }
 
 /// A whole `.inv` file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct File {
+pub struct File<'src> {
     /// `//!` lines at the top.
-    pub docs: Vec<Doc>,
+    pub docs: Vec<Doc<'src>>,
     /// Items in source order; items that failed to parse are [`ItemKind::Error`].
-    pub items: Vec<Item>,
+    pub items: Vec<Item<'src>>,
 }
 
 /// A top-level item with its doc comments.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Item {
+pub struct Item<'src> {
     /// Its `///` lines.
-    pub docs: Vec<Doc>,
+    pub docs: Vec<Doc<'src>>,
     /// What kind of item.
-    pub kind: ItemKind,
+    pub kind: ItemKind<'src>,
     /// From the keyword to the `;` or `}` (doc comments excluded).
     pub span: Span,
 }
 
 /// The kinds of top-level item.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ItemKind {
+pub enum ItemKind<'src> {
     /// `header "x.h";` or `header <x.h>;`
-    Header(Header),
+    Header(Header<'src>),
     /// `newtype N = u16 where EXPR;`
-    Newtype(Box<Newtype>),
+    Newtype(Box<Newtype<'src>>),
     /// `struct S { ... }`
-    Struct(Box<Struct>),
+    Struct(Box<Struct<'src>>),
     /// `lock rtnl: mutex acquire rtnl_lock release rtnl_unlock;`
-    Lock(Box<LockSpec>),
+    Lock(Box<LockSpec<'src>>),
     /// `macro M(x) = contract(...);`
-    Macro(Box<Macro>),
+    Macro(Box<Macro<'src>>),
     /// `ops struct S { ... }`
-    Ops(Box<Ops>),
+    Ops(Box<Ops<'src>>),
     /// `fn F(a, b) context hardirq;`
-    Fn(Box<FnDecl>),
+    Fn(Box<FnDecl<'src>>),
     /// `order A < B < C;`
-    Order(Order),
+    Order(Order<'src>),
     /// Text the parser could not make sense of; already reported.
     Error,
 }
 
 /// `header "x.h";` (beside the spec) or `header <x.h>;` (through the include paths).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
+pub struct Header<'src> {
     /// The path between the quotes or angle brackets.
-    pub path: String,
+    pub path: &'src str,
     /// `true` for the `<...>` form.
     pub system: bool,
     /// The path's position, delimiters included.
@@ -86,150 +89,150 @@ pub struct Header {
 
 /// `newtype N = BASE where EXPR;`
 #[derive(Debug, Clone, PartialEq)]
-pub struct Newtype {
+pub struct Newtype<'src> {
     /// The newtype's name.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// The integer type it wraps.
-    pub base: Ident,
+    pub base: Ident<'src>,
     /// The `where` clause, in which `value` is the wrapped value.
-    pub constraint: Option<Expr>,
+    pub constraint: Option<Expr<'src>>,
 }
 
 /// `struct S { members }`
 #[derive(Debug, Clone, PartialEq)]
-pub struct Struct {
+pub struct Struct<'src> {
     /// The C struct tag.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// Members in source order.
-    pub members: Vec<Member>,
+    pub members: Vec<Member<'src>>,
 }
 
 /// A struct member with its doc comments.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub struct Member<'src> {
     /// Its `///` lines.
-    pub docs: Vec<Doc>,
+    pub docs: Vec<Doc<'src>>,
     /// What kind of member (boxed: most kinds are several names and types long).
-    pub kind: Box<MemberKind>,
+    pub kind: Box<MemberKind<'src>>,
     /// From the keyword to the `;`.
     pub span: Span,
 }
 
 /// `NAME: KIND MODE* [acquire F] [release G]`, shared by struct and global locks.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LockSpec {
+pub struct LockSpec<'src> {
     /// The lock's field or variable name.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// `spinlock`, `mutex`, ...
-    pub kind: Ident,
+    pub kind: Ident<'src>,
     /// `irqsave`, `irq`, `bh` (zero or one is valid).
-    pub modes: Vec<Ident>,
+    pub modes: Vec<Ident<'src>>,
     /// The C function that takes the lock, when not the kind's standard one.
-    pub acquire: Option<Ident>,
+    pub acquire: Option<Ident<'src>>,
     /// The C function that releases it.
-    pub release: Option<Ident>,
+    pub release: Option<Ident<'src>>,
 }
 
 /// A C type named in a member: `struct foo` or a typedef name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CType {
+pub struct CType<'src> {
     /// `true` when written `struct NAME`.
     pub is_struct: bool,
     /// The tag or typedef name.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// The whole type.
     pub span: Span,
 }
 
 /// A dotted name: `lock`, `vnet_dev.cfg_lock`, `q.lock`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Path {
+pub struct Path<'src> {
     /// At least one segment.
-    pub segments: Vec<Ident>,
+    pub segments: Vec<Ident<'src>>,
     /// The whole path.
     pub span: Span,
 }
 
 /// The kinds of struct member.
 #[derive(Debug, Clone, PartialEq)]
-pub enum MemberKind {
+pub enum MemberKind<'src> {
     /// `lock L: spinlock irqsave;`
-    Lock(Box<LockSpec>),
+    Lock(Box<LockSpec<'src>>),
     /// `guarded_by(L) f, g;`
     GuardedBy {
         /// The guarding lock.
-        lock: Path,
+        lock: Path<'src>,
         /// The fields it guards.
-        fields: Vec<Ident>,
+        fields: Vec<Ident<'src>>,
     },
     /// `field f: Newtype;`
     Field {
         /// The field.
-        name: Ident,
+        name: Ident<'src>,
         /// The newtype of its values.
-        ty: Ident,
+        ty: Ident<'src>,
     },
     /// `invariant EXPR;`
-    Invariant(Expr),
+    Invariant(Expr<'src>),
     /// `readonly f, g;`
-    Readonly(Vec<Ident>),
+    Readonly(Vec<Ident<'src>>),
     /// `lockless f, g;`
-    Lockless(Vec<Ident>),
+    Lockless(Vec<Ident<'src>>),
     /// `rcu p: struct T updated_under(L);`
     Rcu {
         /// The pointer field.
-        name: Ident,
+        name: Ident<'src>,
         /// What it points to.
-        target: CType,
+        target: CType<'src>,
         /// The lock writers hold.
-        updated_under: Option<Path>,
+        updated_under: Option<Path<'src>>,
     },
     /// `dma d: coherent struct T[n];`
     DmaCoherent {
         /// The pointer field.
-        name: Ident,
+        name: Ident<'src>,
         /// The element type.
-        elem: CType,
+        elem: CType<'src>,
         /// The element count, if an array.
-        count: Option<Expr>,
+        count: Option<Expr<'src>>,
     },
     /// `dma d: streaming DIR addr(a) len(n);`
     DmaStreaming {
         /// The CPU pointer field.
-        name: Ident,
+        name: Ident<'src>,
         /// `to_device`, `from_device` or `bidirectional`.
-        direction: Ident,
+        direction: Ident<'src>,
         /// The field holding the bus address.
-        addr: Option<Ident>,
+        addr: Option<Ident<'src>>,
         /// The field holding the length.
-        len: Option<Ident>,
+        len: Option<Ident<'src>>,
     },
     /// `embeds m: struct P;`
     Embeds {
         /// The embedded member.
-        name: Ident,
+        name: Ident<'src>,
         /// Its type.
-        ty: CType,
+        ty: CType<'src>,
     },
     /// `list l: struct E via n guarded_by(L);`
     List {
         /// The `list_head` field.
-        name: Ident,
+        name: Ident<'src>,
         /// The entry type.
-        entry: CType,
+        entry: CType<'src>,
         /// The entry's link member.
-        via: Ident,
+        via: Ident<'src>,
         /// The lock that guards the list.
-        guarded_by: Option<Path>,
+        guarded_by: Option<Path<'src>>,
     },
     /// `refcount r: kref release F;`
     Refcount {
         /// The counter field.
-        name: Ident,
+        name: Ident<'src>,
         /// `kref` or `refcount_t`.
-        kind: Ident,
+        kind: Ident<'src>,
         /// The function run when the count reaches zero.
-        release: Option<Ident>,
+        release: Option<Ident<'src>>,
     },
     /// A member that failed to parse; already reported.
     Error,
@@ -237,48 +240,48 @@ pub enum MemberKind {
 
 /// `macro M(params) = callee(args);`
 #[derive(Debug, Clone, PartialEq)]
-pub struct Macro {
+pub struct Macro<'src> {
     /// The C macro's name.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// Its parameters.
-    pub params: Vec<Ident>,
+    pub params: Vec<Ident<'src>>,
     /// The contract it implements, e.g. `container_of`.
-    pub callee: Ident,
+    pub callee: Ident<'src>,
     /// The contract's arguments.
-    pub args: Vec<MacroArg>,
+    pub args: Vec<MacroArg<'src>>,
 }
 
 /// An argument of a macro contract.
 #[derive(Debug, Clone, PartialEq)]
-pub enum MacroArg {
+pub enum MacroArg<'src> {
     /// A parameter, path or expression.
-    Expr(Expr),
+    Expr(Expr<'src>),
     /// `struct T`.
-    Type(CType),
+    Type(CType<'src>),
 }
 
 /// `ops struct S { member: fn(params) -> ret context C; ... }`
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ops {
+pub struct Ops<'src> {
     /// The C struct tag of the ops table.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// Its function-pointer members (boxed, as the parser builds them).
-    pub members: Vec<Box<OpsMember>>,
+    pub members: Vec<Box<OpsMember<'src>>>,
 }
 
 /// One function pointer of an ops table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OpsMember {
+pub struct OpsMember<'src> {
     /// Its `///` lines.
-    pub docs: Vec<Doc>,
+    pub docs: Vec<Doc<'src>>,
     /// The member name.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// Parameter names.
-    pub params: Vec<Ident>,
+    pub params: Vec<Ident<'src>>,
     /// `errno` or a C type name.
-    pub returns: Option<Ident>,
+    pub returns: Option<Ident<'src>>,
     /// The context it is called in.
-    pub context: Option<Ident>,
+    pub context: Option<Ident<'src>>,
     /// The whole member.
     pub span: Span,
     /// `true` when the member failed to parse; already reported.
@@ -287,38 +290,38 @@ pub struct OpsMember {
 
 /// `fn F(params) clauses;`
 #[derive(Debug, Clone, PartialEq)]
-pub struct FnDecl {
+pub struct FnDecl<'src> {
     /// The C function's name.
-    pub name: Ident,
+    pub name: Ident<'src>,
     /// Parameter names.
-    pub params: Vec<Ident>,
+    pub params: Vec<Ident<'src>>,
     /// `context`, `may_sleep` and `requires` clauses in source order.
-    pub clauses: Vec<FnClause>,
+    pub clauses: Vec<FnClause<'src>>,
 }
 
 /// A clause of a `fn` item.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FnClause {
+pub enum FnClause<'src> {
     /// `context hardirq`
-    Context(Ident),
+    Context(Ident<'src>),
     /// `may_sleep`
     MaySleep(Span),
     /// `requires q.lock, rtnl`
-    Requires(Vec<Path>),
+    Requires(Vec<Path<'src>>),
 }
 
 /// `order A < B < C;`
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Order {
+pub struct Order<'src> {
     /// The locks, first taken first.
-    pub locks: Vec<Path>,
+    pub locks: Vec<Path<'src>>,
 }
 
 /// An expression, with its nesting depth so that resolution never recurses without bound.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Expr {
+pub struct Expr<'src> {
     /// What kind.
-    pub kind: ExprKind,
+    pub kind: ExprKind<'src>,
     /// Where.
     pub span: Span,
     /// 1 for a leaf; the grammar replaces anything deeper than [`MAX_EXPR_DEPTH`].
@@ -332,24 +335,24 @@ pub const MAX_EXPR_DEPTH: u32 = 256;
 
 /// The kinds of expression.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ExprKind {
+pub enum ExprKind<'src> {
     /// An integer literal.
     Int(u64),
     /// A field, constant, `value` or dotted path.
-    Path(Path),
+    Path(Path<'src>),
     /// `name(args)`: a builtin.
     Call {
         /// The function.
-        callee: Ident,
+        callee: Ident<'src>,
         /// The arguments.
-        args: Vec<Expr>,
+        args: Vec<Expr<'src>>,
     },
     /// `!x`, `-x`.
     Unary {
         /// The operator.
         op: UnaryOp,
         /// Its operand.
-        operand: Box<Expr>,
+        operand: Box<Expr<'src>>,
     },
     /// `a OP b`.
     Binary {
@@ -358,9 +361,9 @@ pub enum ExprKind {
         /// Where the operator is.
         op_span: Span,
         /// Left operand.
-        lhs: Box<Expr>,
+        lhs: Box<Expr<'src>>,
         /// Right operand.
-        rhs: Box<Expr>,
+        rhs: Box<Expr<'src>>,
     },
     /// An expression that was already reported as wrong.
     Error,
@@ -433,10 +436,10 @@ impl BinaryOp {
 #[cfg(target_pointer_width = "64")]
 const _: () = {
     use std::mem::size_of;
-    assert!(size_of::<Item>() <= 88);
-    assert!(size_of::<ItemKind>() <= 88);
-    assert!(size_of::<Member>() <= 88);
-    assert!(size_of::<Expr>() <= 88);
-    assert!(size_of::<MacroArg>() <= 88);
-    assert!(size_of::<CType>() <= 88);
+    assert!(size_of::<Item<'static>>() <= 88);
+    assert!(size_of::<ItemKind<'static>>() <= 88);
+    assert!(size_of::<Member<'static>>() <= 88);
+    assert!(size_of::<Expr<'static>>() <= 88);
+    assert!(size_of::<MacroArg<'static>>() <= 88);
+    assert!(size_of::<CType<'static>>() <= 88);
 };

@@ -19,7 +19,8 @@ lalrpop_mod!(
 );
 
 /// Parses one file. The tree holds every item that parsed; the diagnostics say what did not.
-pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+/// Its names and doc comments borrow `text`.
+pub fn parse(file: FileId, text: &str) -> (ast::File<'_>, Vec<Diagnostic>) {
     let mut lex_diags = Vec::new();
     let mut recovered = Vec::new();
     let mut diags = Vec::new();

@@ -7,26 +7,26 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 
 /// Doc comment tokens to [`Doc`]s: the marker and one following space removed.
-pub fn docs(file: FileId, raw: Vec<(usize, &str, usize)>) -> Vec<Doc> {
+pub fn docs<'s>(file: FileId, raw: Vec<(usize, &'s str, usize)>) -> Vec<Doc<'s>> {
     raw.into_iter()
         .map(|(l, text, r)| {
             let body = &text[3..];
             Doc {
-                text: body.strip_prefix(' ').unwrap_or(body).to_owned(),
+                text: body.strip_prefix(' ').unwrap_or(body),
                 span: Span::new(file, l, r),
             }
         })
         .collect()
 }
 
-fn header(
+fn header<'s>(
     file: FileId,
-    path: &str,
+    path: &'s str,
     system: bool,
     l: usize,
     r: usize,
     diags: &mut Vec<Diagnostic>,
-) -> Header {
+) -> Header<'s> {
     let path_span = Span::new(file, l, r);
     let bad = if path.is_empty() {
         Some("the name is empty")
@@ -45,42 +45,39 @@ fn header(
         );
     }
     Header {
-        path: path.to_owned(),
+        path,
         system,
         path_span,
     }
 }
 
 /// `header "x.h"`: `raw` includes the quotes.
-pub fn quoted_header(
+pub fn quoted_header<'s>(
     file: FileId,
-    raw: &str,
+    raw: &'s str,
     l: usize,
     r: usize,
     diags: &mut Vec<Diagnostic>,
-) -> Header {
+) -> Header<'s> {
     header(file, &raw[1..raw.len() - 1], false, l, r, diags)
 }
 
 /// `header <x.h>`: `l..r` covers the angle brackets; the path is the source text between.
-pub fn angle_header(
+pub fn angle_header<'s>(
     file: FileId,
-    src: &str,
+    src: &'s str,
     l: usize,
     r: usize,
     diags: &mut Vec<Diagnostic>,
-) -> Header {
+) -> Header<'s> {
     header(file, &src[l + 1..r - 1], true, l, r, diags)
 }
 
 /// An ops member that failed to parse.
-pub fn error_ops_member(span: Span) -> Box<OpsMember> {
+pub fn error_ops_member(span: Span) -> Box<OpsMember<'static>> {
     Box::new(OpsMember {
         docs: Vec::new(),
-        name: Ident {
-            name: String::new(),
-            span,
-        },
+        name: Ident { name: "", span },
         params: Vec::new(),
         returns: None,
         context: None,
@@ -90,7 +87,7 @@ pub fn error_ops_member(span: Span) -> Box<OpsMember> {
 }
 
 /// An integer literal: `_` separators, `0x`/`0o`/`0b` prefixes and C `u`/`l` suffixes.
-pub fn int(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
+pub fn int<'s>(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Expr<'s> {
     let digits: String = text
         .trim_end_matches(['u', 'U', 'l', 'L'])
         .chars()
@@ -131,17 +128,17 @@ pub fn int(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
 
 /// The placeholder for an expression cut off at the depth bound: it carries the bound as its
 /// depth, so every enclosing level knows the chain was already reported.
-fn is_cut_off(e: &Expr) -> bool {
+fn is_cut_off(e: &Expr<'_>) -> bool {
     matches!(e.kind, ExprKind::Error) && e.depth >= MAX_EXPR_DEPTH
 }
 
-fn bounded(
-    kind: ExprKind,
+fn bounded<'s>(
+    kind: ExprKind<'s>,
     span: Span,
     depth: u32,
     children_cut: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Expr {
+) -> Expr<'s> {
     if children_cut {
         return Expr {
             kind: ExprKind::Error,
@@ -167,13 +164,13 @@ fn bounded(
 }
 
 /// `lhs op rhs`.
-pub fn binary(
-    lhs: Expr,
+pub fn binary<'s>(
+    lhs: Expr<'s>,
     op: BinaryOp,
     op_span: Span,
-    rhs: Expr,
+    rhs: Expr<'s>,
     diags: &mut Vec<Diagnostic>,
-) -> Expr {
+) -> Expr<'s> {
     let span = lhs.span.to(rhs.span);
     let depth = 1 + lhs.depth.max(rhs.depth);
     let cut = is_cut_off(&lhs) || is_cut_off(&rhs);
@@ -192,7 +189,12 @@ pub fn binary(
 }
 
 /// `op operand`.
-pub fn unary(op: UnaryOp, op_span: Span, operand: Expr, diags: &mut Vec<Diagnostic>) -> Expr {
+pub fn unary<'s>(
+    op: UnaryOp,
+    op_span: Span,
+    operand: Expr<'s>,
+    diags: &mut Vec<Diagnostic>,
+) -> Expr<'s> {
     let span = op_span.to(operand.span);
     let depth = 1 + operand.depth;
     let cut = is_cut_off(&operand);
@@ -209,13 +211,18 @@ pub fn unary(op: UnaryOp, op_span: Span, operand: Expr, diags: &mut Vec<Diagnost
 }
 
 /// `callee(args)`.
-pub fn call(callee: Ident, args: Vec<Expr>, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
+pub fn call<'s>(
+    callee: Ident<'s>,
+    args: Vec<Expr<'s>>,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Expr<'s> {
     let depth = 1 + args.iter().map(|a| a.depth).max().unwrap_or(0);
     let cut = args.iter().any(is_cut_off);
     bounded(ExprKind::Call { callee, args }, span, depth, cut, diags)
 }
 
 /// `(e)`: the same expression, its span widened to the parentheses.
-pub fn parenthesized(e: Expr, span: Span) -> Expr {
+pub fn parenthesized(e: Expr<'_>, span: Span) -> Expr<'_> {
     Expr { span, ..e }
 }

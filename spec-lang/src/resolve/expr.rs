@@ -226,7 +226,7 @@ impl Resolver<'_> {
 
     fn lower_name(&mut self, path: &ast::Path, scope: &Scope<'_>) -> Option<ir::ExprKind> {
         let first = &path.segments[0];
-        let segments: Vec<String> = path.segments.iter().map(|s| s.name.clone()).collect();
+        let segments: Vec<String> = path.segments.iter().map(|s| s.name.to_owned()).collect();
         match scope {
             Scope::Newtype => {
                 if segments.len() > 1 {
@@ -256,28 +256,28 @@ impl Resolver<'_> {
                     return None;
                 }
                 Some(ir::ExprKind::Constant {
-                    name: first.name.clone(),
+                    name: first.name.to_owned(),
                     value,
                 })
             }
             Scope::Struct(strukt) => {
                 let names = &self.names.structs[*strukt];
-                let declared = names.declared.contains_key(first.name.as_str())
-                    || names.annotated.contains_key(first.name.as_str());
+                let declared = names.declared.contains_key(first.name)
+                    || names.annotated.contains_key(first.name);
                 if declared || segments.len() > 1 {
                     return Some(ir::ExprKind::Field { path: segments });
                 }
                 let header_says_field = self.header.and_then(|h| h.has_field(strukt, &first.name));
                 if let Some(value) = self.constant(&first.name) {
                     return Some(ir::ExprKind::Constant {
-                        name: first.name.clone(),
+                        name: first.name.to_owned(),
                         value: Some(value),
                     });
                 }
                 match header_says_field {
                     Some(true) => Some(ir::ExprKind::Field { path: segments }),
                     _ if is_constant_name(&first.name) => Some(ir::ExprKind::Constant {
-                        name: first.name.clone(),
+                        name: first.name.to_owned(),
                         value: None,
                     }),
                     _ => Some(ir::ExprKind::Field { path: segments }),

@@ -17,7 +17,7 @@ impl Resolver<'_> {
         docs: Vec<String>,
         span: Span,
     ) -> Option<ir::Newtype> {
-        if self.names.newtypes.get(n.name.name.as_str()) != Some(&n.name.span) {
+        if self.names.newtypes.get(n.name.name) != Some(&n.name.span) {
             return None; // a duplicate, reported in pass 1
         }
         let base = ir::IntType::ALL
@@ -43,7 +43,7 @@ impl Resolver<'_> {
             None => None,
         };
         Some(ir::Newtype {
-            name: n.name.name.clone(),
+            name: n.name.name.to_owned(),
             base: base?,
             constraint,
             docs,
@@ -114,11 +114,11 @@ impl Resolver<'_> {
             return None;
         }
         Some(ir::Lock {
-            name: l.name.name.clone(),
+            name: l.name.name.to_owned(),
             kind: kind?,
             mode,
-            acquire: l.acquire.as_ref().map(|a| a.name.clone()),
-            release: l.release.as_ref().map(|r| r.name.clone()),
+            acquire: l.acquire.as_ref().map(|a| a.name.to_owned()),
+            release: l.release.as_ref().map(|r| r.name.to_owned()),
             docs,
             span,
         })
@@ -128,7 +128,7 @@ impl Resolver<'_> {
     fn params(&mut self, params: &[ast::Ident], of: &str) -> Vec<String> {
         let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
         for p in params {
-            if let Some(&first) = seen.get(p.name.as_str()) {
+            if let Some(&first) = seen.get(p.name) {
                 self.error(
                     Diagnostic::error(
                         Code::DuplicateParameter,
@@ -142,7 +142,7 @@ impl Resolver<'_> {
                 seen.insert(&p.name, p.span);
             }
         }
-        params.iter().map(|p| p.name.clone()).collect()
+        params.iter().map(|p| p.name.to_owned()).collect()
     }
 
     pub(super) fn lower_macro(
@@ -154,7 +154,7 @@ impl Resolver<'_> {
         let params = self.params(&m.params, &m.name.name);
         let contract = self.macro_contract(m, &params)?;
         Some(ir::Macro {
-            name: m.name.name.clone(),
+            name: m.name.name.to_owned(),
             params,
             contract,
             docs,
@@ -170,7 +170,7 @@ impl Resolver<'_> {
             ("acquire", "acquire(param.lock)"),
             ("release", "release(param.lock)"),
         ];
-        let callee = m.callee.name.as_str();
+        let callee = m.callee.name;
         let Some(&(_, shape)) = CONTRACTS.iter().find(|(n, _)| *n == callee) else {
             let mut d = Diagnostic::error(
                 Code::UnknownMacroContract,
@@ -236,7 +236,7 @@ impl Resolver<'_> {
                 );
                 return None;
             }
-            Some(path.segments.iter().map(|s| s.name.clone()).collect())
+            Some(path.segments.iter().map(|s| s.name.to_owned()).collect())
         };
         let arity = match callee {
             "container_of" => 3,
@@ -269,7 +269,7 @@ impl Resolver<'_> {
                     MacroArg::Expr(ast::Expr {
                         kind: ExprKind::Path(p),
                         ..
-                    }) if p.segments.len() == 1 => Some(p.segments[0].name.clone()),
+                    }) if p.segments.len() == 1 => Some(p.segments[0].name.to_owned()),
                     other => {
                         malformed(self, arg_span(other), "expected the member's name");
                         None
@@ -326,7 +326,7 @@ impl Resolver<'_> {
         let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
         let mut members = Vec::new();
         for m in o.members.iter().filter(|m| !m.is_error) {
-            if let Some(&first) = seen.get(m.name.name.as_str()) {
+            if let Some(&first) = seen.get(m.name.name) {
                 self.error(
                     Diagnostic::error(
                         Code::DuplicateMember,
@@ -346,23 +346,25 @@ impl Resolver<'_> {
             let returns = match &m.returns {
                 None => ir::Returns::Unit,
                 Some(r) if r.name == "errno" => ir::Returns::Errno,
-                Some(r) => ir::Returns::Value { ty: r.name.clone() },
+                Some(r) => ir::Returns::Value {
+                    ty: r.name.to_owned(),
+                },
             };
             let context = m
                 .context
                 .as_ref()
                 .and_then(|c| self.keyword(c, ir::Context::ALL, Code::UnknownContext, "context"));
             members.push(ir::OpsMember {
-                name: m.name.name.clone(),
+                name: m.name.name.to_owned(),
                 params,
                 returns,
                 context,
-                docs: m.docs.iter().map(|d| d.text.clone()).collect(),
+                docs: m.docs.iter().map(|d| d.text.to_owned()).collect(),
                 span: m.span,
             });
         }
         ir::Ops {
-            name: o.name.name.clone(),
+            name: o.name.name.to_owned(),
             members,
             docs,
             span,
@@ -377,7 +379,7 @@ impl Resolver<'_> {
     ) -> ir::Function {
         let params = self.params(&f.params, &f.name.name);
         let mut out = ir::Function {
-            name: f.name.name.clone(),
+            name: f.name.name.to_owned(),
             params,
             context: None,
             may_sleep: false,
@@ -478,12 +480,12 @@ impl Resolver<'_> {
     ) -> Option<ir::Requirement> {
         match path.segments.as_slice() {
             [name] => {
-                if self.names.global_locks.contains_key(name.name.as_str()) {
+                if self.names.global_locks.contains_key(name.name) {
                     return Some(ir::Requirement {
                         param: None,
                         lock: ir::LockRef {
                             owner: ir::LockOwner::Global,
-                            lock: name.name.clone(),
+                            lock: name.name.to_owned(),
                             span: path.span,
                         },
                     });
@@ -508,14 +510,14 @@ impl Resolver<'_> {
             }
             [param, lock] => {
                 if !params.iter().any(|p| p.name == param.name) {
-                    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+                    let names: Vec<&str> = params.iter().map(|p| p.name).collect();
                     let mut d = Diagnostic::error(
                         Code::UnknownParameter,
                         param.span,
                         format!("`{of}` has no parameter `{}`", param.name),
                     )
                     .with_label("not a parameter");
-                    if self.names.structs.contains_key(param.name.as_str()) {
+                    if self.names.structs.contains_key(param.name) {
                         d = d.with_help(format!(
                             "`{}` is a struct; `requires` names the lock of a parameter, e.g. `{}.{}`",
                             param.name,
@@ -542,7 +544,7 @@ impl Resolver<'_> {
                 let candidates: &[&str] = self
                     .names
                     .lock_owners
-                    .get(lock.name.as_str())
+                    .get(lock.name)
                     .map_or(&[], |v| v.as_slice());
                 let owner = match candidates {
                     [] => {
@@ -569,10 +571,10 @@ impl Resolver<'_> {
                     _ => ir::LockOwner::Unresolved,
                 };
                 Some(ir::Requirement {
-                    param: Some(param.name.clone()),
+                    param: Some(param.name.to_owned()),
                     lock: ir::LockRef {
                         owner,
-                        lock: lock.name.clone(),
+                        lock: lock.name.to_owned(),
                         span: path.span,
                     },
                 })

@@ -85,7 +85,7 @@ struct Resolver<'a> {
 
 /// Doc comment texts.
 fn docs(docs: &[ast::Doc]) -> Vec<String> {
-    docs.iter().map(|d| d.text.clone()).collect()
+    docs.iter().map(|d| d.text.to_owned()).collect()
 }
 
 impl<'a> Resolver<'a> {
@@ -111,7 +111,7 @@ impl<'a> Resolver<'a> {
         for item in &file.items {
             match &item.kind {
                 ItemKind::Struct(s) => {
-                    if let Some(&first) = self.names.tags.get(s.name.name.as_str()) {
+                    if let Some(&first) = self.names.tags.get(s.name.name) {
                         self.duplicate(Code::DuplicateItem, "struct", &s.name, first);
                         continue;
                     }
@@ -131,13 +131,13 @@ impl<'a> Resolver<'a> {
                     self.names.structs.insert(&s.name.name, names);
                 }
                 ItemKind::Ops(o) => {
-                    if let Some(&first) = self.names.tags.get(o.name.name.as_str()) {
+                    if let Some(&first) = self.names.tags.get(o.name.name) {
                         self.duplicate(Code::DuplicateItem, "struct", &o.name, first);
                     } else {
                         self.names.tags.insert(&o.name.name, o.name.span);
                     }
                 }
-                ItemKind::Newtype(n) => match self.names.newtypes.get(n.name.name.as_str()) {
+                ItemKind::Newtype(n) => match self.names.newtypes.get(n.name.name) {
                     Some(&first) => self.duplicate(Code::DuplicateItem, "newtype", &n.name, first),
                     None => {
                         self.names.newtypes.insert(&n.name.name, n.name.span);
@@ -161,7 +161,7 @@ impl<'a> Resolver<'a> {
 
     /// Registers a C ordinary identifier; `false` if it was a duplicate.
     fn collect_value(&mut self, what: &str, name: &'a ast::Ident) -> bool {
-        if let Some(&first) = self.names.values.get(name.name.as_str()) {
+        if let Some(&first) = self.names.values.get(name.name) {
             self.duplicate(Code::DuplicateItem, what, name, first);
             return false;
         }
@@ -205,7 +205,7 @@ impl<'a> Resolver<'a> {
             let Some((name, what)) = declared else {
                 continue;
             };
-            if let Some(&(_, first)) = names.declared.get(name.name.as_str()) {
+            if let Some(&(_, first)) = names.declared.get(name.name) {
                 self.error(
                     Diagnostic::error(
                         Code::DuplicateMember,
@@ -251,7 +251,7 @@ impl<'a> Resolver<'a> {
             let item_docs = docs(&item.docs);
             match &item.kind {
                 ItemKind::Header(h) => spec.headers.push(ir::Header {
-                    path: h.path.clone(),
+                    path: h.path.to_owned(),
                     system: h.system,
                     span: item.span,
                 }),
@@ -263,12 +263,7 @@ impl<'a> Resolver<'a> {
                 ItemKind::Struct(s) => {
                     // A duplicate struct was reported in pass 1; lowering it too would repeat
                     // every error inside it against the first struct's names.
-                    if self
-                        .names
-                        .structs
-                        .get(s.name.name.as_str())
-                        .and_then(|n| n.span)
-                        == Some(s.name.span)
+                    if self.names.structs.get(s.name.name).and_then(|n| n.span) == Some(s.name.span)
                     {
                         spec.structs
                             .push(self.lower_struct(s, item_docs, item.span));
@@ -301,7 +296,7 @@ impl<'a> Resolver<'a> {
     fn lock_path(&mut self, path: &ast::Path, here: Option<&str>) -> Option<ir::LockRef> {
         match path.segments.as_slice() {
             [name] => {
-                let n = name.name.as_str();
+                let n = name.name;
                 if let Some(s) = here
                     && self
                         .names
@@ -326,7 +321,7 @@ impl<'a> Resolver<'a> {
                 None
             }
             [strukt, lock] => {
-                let Some(names) = self.names.structs.get(strukt.name.as_str()) else {
+                let Some(names) = self.names.structs.get(strukt.name) else {
                     let candidates = self.names.struct_order.clone();
                     let mut d = Diagnostic::error(
                         Code::UnknownLock,
@@ -338,12 +333,12 @@ impl<'a> Resolver<'a> {
                     self.error(d);
                     return None;
                 };
-                if names.locks.contains_key(lock.name.as_str()) {
+                if names.locks.contains_key(lock.name) {
                     return Some(ir::LockRef {
                         owner: ir::LockOwner::Struct {
-                            name: strukt.name.clone(),
+                            name: strukt.name.to_owned(),
                         },
-                        lock: lock.name.clone(),
+                        lock: lock.name.to_owned(),
                         span: path.span,
                     });
                 }
@@ -374,7 +369,7 @@ impl<'a> Resolver<'a> {
         let mut d =
             Diagnostic::error(Code::UnknownLock, name.span, message).with_label("unknown lock");
         let mut helped = true;
-        if let Some(&(what, span)) = names.and_then(|n| n.declared.get(name.name.as_str())) {
+        if let Some(&(what, span)) = names.and_then(|n| n.declared.get(name.name)) {
             d = d.with_secondary(span, format!("`{}` is {what}, not a lock", name.name));
         } else if let Some(s) = suggest(&name.name, candidates.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
@@ -382,7 +377,7 @@ impl<'a> Resolver<'a> {
             let owners: Vec<String> = self
                 .names
                 .lock_owners
-                .get(name.name.as_str())
+                .get(name.name)
                 .into_iter()
                 .flatten()
                 .map(|s| format!("`{s}.{}`", name.name))

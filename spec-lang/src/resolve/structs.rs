@@ -28,10 +28,10 @@ struct FieldTable {
 
 impl FieldTable {
     fn entry(&mut self, name: &ast::Ident) -> &mut FieldFacts {
-        let i = *self.index.entry(name.name.clone()).or_insert_with(|| {
+        let i = *self.index.entry(name.name.to_owned()).or_insert_with(|| {
             self.fields.push(FieldFacts {
                 field: ir::Field {
-                    name: name.name.clone(),
+                    name: name.name.to_owned(),
                     access: ir::Access::Plain,
                     newtype: None,
                     docs: Vec::new(),
@@ -71,7 +71,7 @@ impl Resolver<'_> {
         item_docs: Vec<String>,
         span: Span,
     ) -> ir::Struct {
-        let name = s.name.name.as_str();
+        let name = s.name.name;
         let mut out = ir::Struct {
             name: name.to_owned(),
             docs: item_docs,
@@ -166,7 +166,7 @@ impl Resolver<'_> {
                         .as_ref()
                         .and_then(|p| self.lock_path(p, Some(name)));
                     out.rcu.push(ir::RcuPointer {
-                        name: f.name.clone(),
+                        name: f.name.to_owned(),
                         target: ctype(target),
                         updated_under,
                         docs: member_docs,
@@ -185,7 +185,7 @@ impl Resolver<'_> {
                         .as_ref()
                         .and_then(|c| self.lower_int_expr(c, &Scope::Struct(name)));
                     out.dma.push(ir::Dma {
-                        name: f.name.clone(),
+                        name: f.name.to_owned(),
                         mapping: ir::DmaMapping::Coherent {
                             elem: ctype(elem),
                             count,
@@ -207,7 +207,7 @@ impl Resolver<'_> {
                         self.lower_streaming(f, direction, addr, len, member.span)
                     {
                         out.dma.push(ir::Dma {
-                            name: f.name.clone(),
+                            name: f.name.to_owned(),
                             mapping,
                             docs: member_docs,
                             span: member.span,
@@ -217,7 +217,7 @@ impl Resolver<'_> {
                 MemberKind::Embeds { name: f, ty } => {
                     if self.is_first_declaration(name, f) {
                         out.embeds.push(ir::Embed {
-                            name: f.name.clone(),
+                            name: f.name.to_owned(),
                             ty: ctype(ty),
                             docs: member_docs,
                             span: member.span,
@@ -237,9 +237,9 @@ impl Resolver<'_> {
                         .as_ref()
                         .and_then(|p| self.lock_path(p, Some(name)));
                     out.lists.push(ir::List {
-                        name: f.name.clone(),
+                        name: f.name.to_owned(),
                         entry: ctype(entry),
-                        via: via.name.clone(),
+                        via: via.name.to_owned(),
                         guarded_by,
                         docs: member_docs,
                         span: member.span,
@@ -279,7 +279,7 @@ impl Resolver<'_> {
         self.names
             .structs
             .get(strukt)
-            .and_then(|s| s.declared.get(name.name.as_str()))
+            .and_then(|s| s.declared.get(name.name))
             .map(|d| d.1)
             == Some(name.span)
     }
@@ -291,7 +291,7 @@ impl Resolver<'_> {
             .names
             .structs
             .get(strukt)
-            .and_then(|s| s.declared.get(field.name.as_str()))
+            .and_then(|s| s.declared.get(field.name))
         else {
             return false;
         };
@@ -395,8 +395,8 @@ impl Resolver<'_> {
     }
 
     fn newtype_ref(&mut self, ty: &ast::Ident) -> Option<String> {
-        if self.names.newtypes.contains_key(ty.name.as_str()) {
-            return Some(ty.name.clone());
+        if self.names.newtypes.contains_key(ty.name) {
+            return Some(ty.name.to_owned());
         }
         let mut candidates: Vec<&str> = self.names.newtypes.keys().copied().collect();
         candidates.sort_unstable();
@@ -460,8 +460,8 @@ impl Resolver<'_> {
         }
         Some(ir::DmaMapping::Streaming {
             direction: dir?,
-            addr: addr.as_ref()?.name.clone(),
-            len: len.as_ref()?.name.clone(),
+            addr: addr.as_ref()?.name.to_owned(),
+            len: len.as_ref()?.name.to_owned(),
         })
     }
 
@@ -492,9 +492,9 @@ impl Resolver<'_> {
             return None;
         }
         Some(ir::Refcount {
-            name: f.name.clone(),
+            name: f.name.to_owned(),
             kind,
-            release: release.as_ref().map(|r| r.name.clone()),
+            release: release.as_ref().map(|r| r.name.to_owned()),
             docs: member_docs,
             span,
         })
@@ -531,7 +531,7 @@ impl Resolver<'_> {
 /// A C type as named in the spec.
 pub(super) fn ctype(t: &ast::CType) -> ir::CType {
     ir::CType {
-        name: t.name.name.clone(),
+        name: t.name.name.to_owned(),
         is_struct: t.is_struct,
         span: t.span,
     }
