@@ -92,11 +92,19 @@ impl Resolver<'_> {
     /// Lowers an expression that must be an integer (an array length).
     pub(super) fn lower_int_expr(&mut self, e: &ast::Expr, scope: &Scope<'_>) -> Option<ir::Expr> {
         let expr = self.lower_expr(e, scope)?;
-        self.expect_type(&expr, Type::Int, "an array length is an integer")?;
+        self.expect_type(&expr, Type::Int, || {
+            "an array length is an integer".to_owned()
+        })?;
         Some(expr)
     }
 
-    fn expect_type(&mut self, e: &ir::Expr, want: Type, why: &str) -> Option<()> {
+    /// Reports `e` unless it is of type `want`; `why` makes the note, only when reporting.
+    fn expect_type(
+        &mut self,
+        e: &ir::Expr,
+        want: Type,
+        why: impl FnOnce() -> String,
+    ) -> Option<()> {
         if e.ty == want {
             return Some(());
         }
@@ -111,7 +119,7 @@ impl Resolver<'_> {
                 ),
             )
             .with_label(format!("expected `{}`", type_name(want)))
-            .with_note(why.to_owned()),
+            .with_note(why()),
         );
         None
     }
@@ -129,7 +137,9 @@ impl Resolver<'_> {
                 let ty = match op {
                     UnaryOp::Not => operand.ty,
                     UnaryOp::Neg => {
-                        self.expect_type(&operand, Type::Int, "`-` negates an integer")?;
+                        self.expect_type(&operand, Type::Int, || {
+                            "`-` negates an integer".to_owned()
+                        })?;
                         Type::Int
                     }
                 };
@@ -180,15 +190,15 @@ impl Resolver<'_> {
         let symbol = op.symbol();
         match op {
             And | Or => {
-                let why = format!("`{symbol}` combines conditions");
-                let l = self.expect_type(lhs, Type::Bool, &why);
-                let r = self.expect_type(rhs, Type::Bool, &why);
+                let why = || format!("`{symbol}` combines conditions");
+                let l = self.expect_type(lhs, Type::Bool, why);
+                let r = self.expect_type(rhs, Type::Bool, why);
                 l.and(r).map(|_| Type::Bool)
             }
             Lt | Le | Gt | Ge => {
-                let why = format!("`{symbol}` compares integers");
-                let l = self.expect_type(lhs, Type::Int, &why);
-                let r = self.expect_type(rhs, Type::Int, &why);
+                let why = || format!("`{symbol}` compares integers");
+                let l = self.expect_type(lhs, Type::Int, why);
+                let r = self.expect_type(rhs, Type::Int, why);
                 l.and(r).map(|_| Type::Bool)
             }
             Eq | Ne | BitAnd | BitOr | BitXor => {
@@ -216,9 +226,9 @@ impl Resolver<'_> {
                 })
             }
             Shl | Shr | Add | Sub | Mul | Div | Rem => {
-                let why = format!("`{symbol}` is integer arithmetic");
-                let l = self.expect_type(lhs, Type::Int, &why);
-                let r = self.expect_type(rhs, Type::Int, &why);
+                let why = || format!("`{symbol}` is integer arithmetic");
+                let l = self.expect_type(lhs, Type::Int, why);
+                let r = self.expect_type(rhs, Type::Int, why);
                 l.and(r).map(|_| Type::Int)
             }
         }
@@ -226,10 +236,13 @@ impl Resolver<'_> {
 
     fn lower_name(&mut self, path: &ast::Path, scope: &Scope<'_>) -> Option<ir::ExprKind> {
         let first = &path.segments[0];
-        let segments: Vec<String> = path.segments.iter().map(|s| s.name.to_owned()).collect();
+        // Built only when the name is a field: constants and `value` need no copy of it.
+        let field = || ir::ExprKind::Field {
+            path: path.segments.iter().map(|s| s.name.to_owned()).collect(),
+        };
         match scope {
             Scope::Newtype => {
-                if segments.len() > 1 {
+                if path.segments.len() > 1 {
                     self.error(
                         Diagnostic::error(Code::UnknownName, path.span, "fields are not in scope in a newtype constraint")
                             .with_label("a newtype constrains one value, not a struct")
@@ -264,8 +277,8 @@ impl Resolver<'_> {
                 let names = &self.names.structs[*strukt];
                 let declared = names.declared.contains_key(first.name)
                     || names.annotated.contains_key(first.name);
-                if declared || segments.len() > 1 {
-                    return Some(ir::ExprKind::Field { path: segments });
+                if declared || path.segments.len() > 1 {
+                    return Some(field());
                 }
                 let header_says_field = self.header.and_then(|h| h.has_field(strukt, &first.name));
                 if let Some(value) = self.constant(&first.name) {
@@ -275,12 +288,12 @@ impl Resolver<'_> {
                     });
                 }
                 match header_says_field {
-                    Some(true) => Some(ir::ExprKind::Field { path: segments }),
+                    Some(true) => Some(field()),
                     _ if is_constant_name(&first.name) => Some(ir::ExprKind::Constant {
                         name: first.name.to_owned(),
                         value: None,
                     }),
-                    _ => Some(ir::ExprKind::Field { path: segments }),
+                    _ => Some(field()),
                 }
             }
         }
@@ -350,7 +363,7 @@ impl Resolver<'_> {
             }
             ir::Builtin::IsPowerOfTwo | ir::Builtin::Aligned => {
                 for a in &lowered {
-                    self.expect_type(a, Type::Int, &format!("`{signature}`"))?;
+                    self.expect_type(a, Type::Int, || format!("`{signature}`"))?;
                 }
             }
         }

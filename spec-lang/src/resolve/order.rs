@@ -9,21 +9,37 @@ use crate::ir::{LockOwner, LockRef, OrderEdge};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 
-fn lock_name(l: &LockRef) -> String {
+/// A lock as a node of the order graph: its struct (`None` for a global lock) and its name.
+/// Names have no dots, so this is one-to-one with the spelling `S.L` or `L`.
+type Node<'a> = (Option<&'a str>, &'a str);
+
+fn node(l: &LockRef) -> Node<'_> {
     match &l.owner {
-        LockOwner::Struct { name } => format!("{name}.{}", l.lock),
-        LockOwner::Global | LockOwner::Unresolved => l.lock.clone(),
+        LockOwner::Struct { name } => (Some(name), &l.lock),
+        LockOwner::Global | LockOwner::Unresolved => (None, &l.lock),
     }
+}
+
+fn node_name((owner, lock): Node<'_>) -> String {
+    match owner {
+        Some(strukt) => format!("{strukt}.{lock}"),
+        None => lock.to_owned(),
+    }
+}
+
+fn lock_name(l: &LockRef) -> String {
+    node_name(node(l))
 }
 
 impl Resolver<'_> {
     pub(super) fn check_order_cycles(&mut self, edges: &[OrderEdge]) {
-        let mut ids: FxHashMap<String, usize> = FxHashMap::default();
-        let mut names: Vec<String> = Vec::new();
-        let mut id = |l: &LockRef| {
-            let name = lock_name(l);
-            *ids.entry(name.clone()).or_insert_with(|| {
-                names.push(name);
+        // Nodes are keyed by borrowed names; they are spelt out only for a cycle's report.
+        let mut ids: FxHashMap<Node<'_>, usize> = FxHashMap::default();
+        let mut names: Vec<Node<'_>> = Vec::new();
+        let mut id = |l| {
+            let key = node(l);
+            *ids.entry(key).or_insert_with(|| {
+                names.push(key);
                 names.len() - 1
             })
         };
@@ -85,7 +101,7 @@ impl Resolver<'_> {
     fn report_cycle(
         &mut self,
         edges: &[OrderEdge],
-        names: &[String],
+        names: &[Node<'_>],
         pairs: &[(usize, usize)],
         mut cycle: Vec<usize>,
     ) {
@@ -94,14 +110,14 @@ impl Resolver<'_> {
         cycle.sort_unstable();
         let Some(&closing) = cycle.last() else { return };
         // Spell the cycle forwards starting after the closing edge.
-        let mut chain = vec![names[pairs[closing].1].clone()];
+        let mut chain = vec![node_name(names[pairs[closing].1])];
         let mut v = pairs[closing].1;
         for _ in 0..cycle.len() {
             let Some(&e) = cycle.iter().find(|&&e| pairs[e].0 == v) else {
                 break;
             };
             v = pairs[e].1;
-            chain.push(names[v].clone());
+            chain.push(node_name(names[v]));
         }
         let edge = &edges[closing];
         let mut d = Diagnostic::error(

@@ -21,14 +21,14 @@ struct FieldFacts {
 
 /// Builds the merged field list of one struct in order of first mention.
 #[derive(Default)]
-struct FieldTable {
+struct FieldTable<'a> {
     fields: Vec<FieldFacts>,
-    index: FxHashMap<String, usize>,
+    index: FxHashMap<&'a str, usize>,
 }
 
-impl FieldTable {
-    fn entry(&mut self, name: &ast::Ident) -> &mut FieldFacts {
-        let i = *self.index.entry(name.name.to_owned()).or_insert_with(|| {
+impl<'a> FieldTable<'a> {
+    fn entry(&mut self, name: &ast::Ident<'a>) -> &mut FieldFacts {
+        let i = *self.index.entry(name.name).or_insert_with(|| {
             self.fields.push(FieldFacts {
                 field: ir::Field {
                     name: name.name.to_owned(),
