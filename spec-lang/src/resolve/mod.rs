@@ -170,8 +170,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn collect_struct(&mut self, s: &'a ast::Struct) -> StructNames<'a> {
+        // Sized up front (a member declares or annotates about one name): regrowing these
+        // tables, member by member, was a visible part of resolving large specs.
+        let members = s.members.len();
         let mut names = StructNames {
             span: Some(s.name.span),
+            declared: FxHashMap::with_capacity_and_hasher(members, Default::default()),
+            annotated: FxHashMap::with_capacity_and_hasher(members, Default::default()),
             ..StructNames::default()
         };
         for member in &s.members {

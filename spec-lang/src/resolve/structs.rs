@@ -20,13 +20,20 @@ struct FieldFacts {
 }
 
 /// Builds the merged field list of one struct in order of first mention.
-#[derive(Default)]
 struct FieldTable<'a> {
     fields: Vec<FieldFacts>,
     index: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> FieldTable<'a> {
+    /// A table for about `fields` fields.
+    fn with_capacity(fields: usize) -> Self {
+        FieldTable {
+            fields: Vec::with_capacity(fields),
+            index: FxHashMap::with_capacity_and_hasher(fields, Default::default()),
+        }
+    }
+
     fn entry(&mut self, name: &ast::Ident<'a>) -> &mut FieldFacts {
         let i = *self.index.entry(name.name).or_insert_with(|| {
             self.fields.push(FieldFacts {
@@ -85,7 +92,13 @@ impl Resolver<'_> {
             lists: Vec::new(),
             refcounts: Vec::new(),
         };
-        let mut table = FieldTable::default();
+        // Its fields are those that pass 1 found annotated.
+        let annotated = self
+            .names
+            .structs
+            .get(name)
+            .map_or(0, |n| n.annotated.len());
+        let mut table = FieldTable::with_capacity(annotated);
         let mut invariants = Vec::new();
         for member in &s.members {
             let member_docs = docs(&member.docs);
