@@ -360,10 +360,8 @@ pub enum ExprKind<'src> {
         op: BinaryOp,
         /// Where the operator is.
         op_span: Span,
-        /// Left operand.
-        lhs: Box<Expr<'src>>,
-        /// Right operand.
-        rhs: Box<Expr<'src>>,
+        /// The left and right operands, in one allocation.
+        operands: Box<[Expr<'src>; 2]>,
     },
     /// An expression that was already reported as wrong.
     Error,

@@ -178,8 +178,7 @@ pub fn binary<'s>(
         ExprKind::Binary {
             op,
             op_span,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
+            operands: Box::new([lhs, rhs]),
         },
         span,
         depth,

@@ -154,9 +154,9 @@ impl Resolver<'_> {
             ExprKind::Binary {
                 op,
                 op_span,
-                lhs,
-                rhs,
+                operands,
             } => {
+                let [lhs, rhs] = &**operands;
                 // Lower both sides before giving up, so errors in each are reported.
                 let lhs = self.lower_expr(lhs, scope);
                 let rhs = self.lower_expr(rhs, scope);
