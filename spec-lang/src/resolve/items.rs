@@ -126,9 +126,13 @@ impl Resolver<'_> {
 
     /// Reports parameters named twice; returns the names.
     fn params(&mut self, params: &[ast::Ident], of: &str) -> Vec<String> {
-        let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
-        for p in params {
-            if let Some(&first) = seen.get(p.name) {
+        // Functions have a handful of parameters: a scan of the earlier ones beats hashing.
+        for (i, p) in params.iter().enumerate() {
+            if let Some(first) = params[..i]
+                .iter()
+                .find(|q| q.name == p.name)
+                .map(|q| q.span)
+            {
                 self.error(
                     Diagnostic::error(
                         Code::DuplicateParameter,
@@ -138,8 +142,6 @@ impl Resolver<'_> {
                     .with_label("named again here")
                     .with_secondary(first, "first named here"),
                 );
-            } else {
-                seen.insert(&p.name, p.span);
             }
         }
         params.iter().map(|p| p.name.to_owned()).collect()
