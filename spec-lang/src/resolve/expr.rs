@@ -253,8 +253,8 @@ impl Resolver<'_> {
                 if first.name == "value" {
                     return Some(ir::ExprKind::Value);
                 }
-                let value = self.constant(&first.name);
-                if value.is_none() && !is_constant_name(&first.name) {
+                let value = self.constant(first.name);
+                if value.is_none() && !is_constant_name(first.name) {
                     // Not `value`, and not a constant by the headers or by its spelling: most
                     // likely a misspelt `value` or a field, which a newtype cannot see.
                     let mut d = Diagnostic::error(
@@ -263,7 +263,7 @@ impl Resolver<'_> {
                         format!("cannot find `{}` in this newtype constraint", first.name),
                     )
                     .with_label("not `value` or a constant");
-                    d = d.with_suggestion(&first.name, ["value"]);
+                    d = d.with_suggestion(first.name, ["value"]);
                     d = d.with_note("a constraint sees `value` and C constants; without a header model, constants are the upper-case names");
                     self.error(d);
                     return None;
@@ -280,8 +280,8 @@ impl Resolver<'_> {
                 if declared || path.segments.len() > 1 {
                     return Some(field());
                 }
-                let header_says_field = self.header.and_then(|h| h.has_field(strukt, &first.name));
-                if let Some(value) = self.constant(&first.name) {
+                let header_says_field = self.header.and_then(|h| h.has_field(strukt, first.name));
+                if let Some(value) = self.constant(first.name) {
                     return Some(ir::ExprKind::Constant {
                         name: first.name.to_owned(),
                         value: Some(value),
@@ -289,7 +289,7 @@ impl Resolver<'_> {
                 }
                 match header_says_field {
                     Some(true) => Some(field()),
-                    _ if is_constant_name(&first.name) => Some(ir::ExprKind::Constant {
+                    _ if is_constant_name(first.name) => Some(ir::ExprKind::Constant {
                         name: first.name.to_owned(),
                         value: None,
                     }),
@@ -320,7 +320,7 @@ impl Resolver<'_> {
                 format!("unknown function `{}` in expression", callee.name),
             )
             .with_label("not a builtin");
-            d = d.with_suggestion(&callee.name, names);
+            d = d.with_suggestion(callee.name, names);
             d = d.with_note(
                 "the builtins are `is_null(field)`, `is_power_of_two(x)` and `aligned(x, n)`",
             );

@@ -32,7 +32,7 @@ impl Resolver<'_> {
                 format!("a newtype wraps an integer type, not `{}`", n.base.name),
             )
             .with_label("not an integer type");
-            d = d.with_suggestion(&n.base.name, names);
+            d = d.with_suggestion(n.base.name, names);
             d = d.with_note(
                 "the integer types are u8, u16, u32, u64, usize, i8, i16, i32, i64 and isize",
             );
@@ -153,7 +153,7 @@ impl Resolver<'_> {
         docs: Vec<String>,
         span: Span,
     ) -> Option<ir::Macro> {
-        let params = self.params(&m.params, &m.name.name);
+        let params = self.params(&m.params, m.name.name);
         let contract = self.macro_contract(m, &params)?;
         Some(ir::Macro {
             name: m.name.name.to_owned(),
@@ -314,7 +314,7 @@ impl Resolver<'_> {
                     );
                     return None;
                 };
-                let lock = self.required_lock(path, &m.params, &m.name.name)?;
+                let lock = self.required_lock(path, &m.params, m.name.name)?;
                 Some(if callee == "acquire" {
                     ir::MacroContract::Acquire { lock }
                 } else {
@@ -343,8 +343,8 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            seen.insert(&m.name.name, m.name.span);
-            let params = self.params(&m.params, &m.name.name);
+            seen.insert(m.name.name, m.name.span);
+            let params = self.params(&m.params, m.name.name);
             let returns = match &m.returns {
                 None => ir::Returns::Unit,
                 Some(r) if r.name == "errno" => ir::Returns::Errno,
@@ -379,7 +379,7 @@ impl Resolver<'_> {
         docs: Vec<String>,
         span: Span,
     ) -> ir::Function {
-        let params = self.params(&f.params, &f.name.name);
+        let params = self.params(&f.params, f.name.name);
         let mut out = ir::Function {
             name: f.name.name.to_owned(),
             params,
@@ -427,7 +427,7 @@ impl Resolver<'_> {
                 }
                 FnClause::Requires(paths) => {
                     for path in paths {
-                        let Some(r) = self.required_lock(path, &f.params, &f.name.name) else {
+                        let Some(r) = self.required_lock(path, &f.params, f.name.name) else {
                             continue;
                         };
                         let same =
@@ -526,7 +526,7 @@ impl Resolver<'_> {
                             names.first().unwrap_or(&"param"),
                             lock.name
                         ));
-                    } else if let Some(s) = suggest(&param.name, names.iter().copied()) {
+                    } else if let Some(s) = suggest(param.name, names.iter().copied()) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     } else if names.is_empty() {
                         d = d.with_note(format!("`{of}` has no parameters"));
@@ -563,7 +563,7 @@ impl Resolver<'_> {
                             format!("no struct in this spec has a lock `{}`", lock.name),
                         )
                         .with_label("unknown lock");
-                        d = d.with_suggestion(&lock.name, all);
+                        d = d.with_suggestion(lock.name, all);
                         self.error(d);
                         return None;
                     }

@@ -115,8 +115,8 @@ impl<'a> Resolver<'a> {
                         self.duplicate(Code::DuplicateItem, "struct", &s.name, first);
                         continue;
                     }
-                    self.names.tags.insert(&s.name.name, s.name.span);
-                    self.names.struct_order.push(&s.name.name);
+                    self.names.tags.insert(s.name.name, s.name.span);
+                    self.names.struct_order.push(s.name.name);
                     let names = self.collect_struct(s);
                     let mut locks: Vec<(&'a str, Span)> =
                         names.locks.iter().map(|(l, s)| (*l, *s)).collect();
@@ -126,26 +126,26 @@ impl<'a> Resolver<'a> {
                             .lock_owners
                             .entry(lock)
                             .or_default()
-                            .push(&s.name.name);
+                            .push(s.name.name);
                     }
-                    self.names.structs.insert(&s.name.name, names);
+                    self.names.structs.insert(s.name.name, names);
                 }
                 ItemKind::Ops(o) => {
                     if let Some(&first) = self.names.tags.get(o.name.name) {
                         self.duplicate(Code::DuplicateItem, "struct", &o.name, first);
                     } else {
-                        self.names.tags.insert(&o.name.name, o.name.span);
+                        self.names.tags.insert(o.name.name, o.name.span);
                     }
                 }
                 ItemKind::Newtype(n) => match self.names.newtypes.get(n.name.name) {
                     Some(&first) => self.duplicate(Code::DuplicateItem, "newtype", &n.name, first),
                     None => {
-                        self.names.newtypes.insert(&n.name.name, n.name.span);
+                        self.names.newtypes.insert(n.name.name, n.name.span);
                     }
                 },
                 ItemKind::Lock(l) => {
                     if self.collect_value("lock", &l.name) {
-                        self.names.global_locks.insert(&l.name.name, l.name.span);
+                        self.names.global_locks.insert(l.name.name, l.name.span);
                     }
                 }
                 ItemKind::Fn(f) => {
@@ -165,7 +165,7 @@ impl<'a> Resolver<'a> {
             self.duplicate(Code::DuplicateItem, what, name, first);
             return false;
         }
-        self.names.values.insert(&name.name, name.span);
+        self.names.values.insert(name.name, name.span);
         true
     }
 
@@ -191,18 +191,18 @@ impl<'a> Resolver<'a> {
                 MemberKind::Refcount { name, .. } => Some((name, "a refcount")),
                 MemberKind::GuardedBy { fields, .. } => {
                     fields.iter().for_each(|f| {
-                        names.annotated.entry(&f.name).or_insert(f.span);
+                        names.annotated.entry(f.name).or_insert(f.span);
                     });
                     None
                 }
                 MemberKind::Readonly(fields) | MemberKind::Lockless(fields) => {
                     fields.iter().for_each(|f| {
-                        names.annotated.entry(&f.name).or_insert(f.span);
+                        names.annotated.entry(f.name).or_insert(f.span);
                     });
                     None
                 }
                 MemberKind::Field { name, .. } => {
-                    names.annotated.entry(&name.name).or_insert(name.span);
+                    names.annotated.entry(name.name).or_insert(name.span);
                     None
                 }
                 MemberKind::Invariant(_) | MemberKind::Error => None,
@@ -225,12 +225,12 @@ impl<'a> Resolver<'a> {
                 );
                 continue;
             }
-            names.declared.insert(&name.name, (what, name.span));
+            names.declared.insert(name.name, (what, name.span));
             if what == "a lock" {
-                names.locks.insert(&name.name, name.span);
+                names.locks.insert(name.name, name.span);
             }
             if what == "an embedded struct" {
-                names.embeds.push(&name.name);
+                names.embeds.push(name.name);
             }
         }
         names
@@ -334,7 +334,7 @@ impl<'a> Resolver<'a> {
                         format!("no struct `{}` in this spec", strukt.name),
                     )
                     .with_label("not a struct of this spec");
-                    d = d.with_suggestion(&strukt.name, candidates);
+                    d = d.with_suggestion(strukt.name, candidates);
                     self.error(d);
                     return None;
                 };
@@ -347,7 +347,7 @@ impl<'a> Resolver<'a> {
                         span: path.span,
                     });
                 }
-                self.unknown_lock(lock, Some(&strukt.name));
+                self.unknown_lock(lock, Some(strukt.name));
                 None
             }
             _ => {
@@ -376,7 +376,7 @@ impl<'a> Resolver<'a> {
         let mut helped = true;
         if let Some(&(what, span)) = names.and_then(|n| n.declared.get(name.name)) {
             d = d.with_secondary(span, format!("`{}` is {what}, not a lock", name.name));
-        } else if let Some(s) = suggest(&name.name, candidates.iter().copied()) {
+        } else if let Some(s) = suggest(name.name, candidates.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if strukt.is_none() {
             let owners: Vec<String> = self

@@ -419,7 +419,7 @@ impl Resolver<'_> {
             format!("no newtype `{}` in this spec", ty.name),
         )
         .with_label("not a newtype");
-        if let Some(s) = suggest(&ty.name, candidates) {
+        if let Some(s) = suggest(ty.name, candidates) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if ir::IntType::ALL.iter().any(|(n, _)| *n == ty.name) {
             d = d.with_help(format!(
@@ -527,7 +527,7 @@ impl Resolver<'_> {
         let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
         let mut d = Diagnostic::error(code, word.span, format!("unknown {what} `{}`", word.name))
             .with_label(format!("not a {what}"));
-        d = d.with_suggestion(&word.name, names.iter().copied());
+        d = d.with_suggestion(word.name, names.iter().copied());
         d = d.with_note(format!(
             "expected one of {}",
             names
