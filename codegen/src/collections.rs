@@ -124,7 +124,8 @@ pub fn list_methods(
     Ok(out)
 }
 
-/// The `Refcounted` implementation and the reference type of `refcount r`.
+/// The reference type of `refcount r` (`KrefRef` for a kref, `CountedRef` for a `refcount_t`) and
+/// the runtime trait implementation behind it.
 pub fn refcount(
     s: &ir::Struct,
     r: &ir::Refcount,
@@ -146,83 +147,9 @@ pub fn refcount(
             }
         }));
     };
-    if r.kind == RefcountKind::RefcountT {
-        return refcount_t(s, r, release, cx);
-    }
-    // Projected from the object's pointer, not from a reference to the field: the release
-    // function goes back to the whole object from the kref (`container_of`), so the kref
-    // pointer must carry the whole object's provenance.
-    let raw_name = ident(&s.name);
-    let (place, kref_ty) = field_place(
-        s,
-        &r.name,
-        r.span,
-        &quote!(this.as_ptr().cast::<raw::#raw_name>()),
-        cx,
-    )?;
-    let wrapper = crate::names::type_name(&s.name);
-    let alias = type_name_with(&s.name, "Ref");
-    let release_fn = ident(release);
-    let trampoline = joined(&["__release", &s.name]);
-    let at = cx.at.at(r.span);
-    let get = joined(&["get", &r.name]);
-    let alias_doc = format!(
-        " An owned reference to a `struct {}` (`{at}`): cloning takes a reference \
-         (`kref_get`), dropping gives it back (`kref_put`), and the last one calls `{release}`.",
-        s.name
-    );
-    let get_doc = format!(" Takes a reference (`kref_get` on `{}`).", r.name);
-    let layout = format!(
-        "`{}.{}` must be a `struct kref` of the runtime's layout",
-        s.name, r.name
-    );
-    let method = quote! {
-        #[doc = #get_doc]
-        pub fn #get(&self) -> #alias {
-            ::inv::KrefRef::new(self)
-        }
-    };
-    let layout_assert = cx.layout_assert(quote! {
-        const _: () = assert!(
-            ::core::mem::size_of::<#kref_ty>() == ::core::mem::size_of::<::inv::sys::kref>(),
-            #layout
-        );
-    });
-    let items = quote! {
-        #[doc = #alias_doc]
-        pub type #alias = ::inv::KrefRef<#wrapper>;
-
-        #layout_assert
-
-        unsafe extern "C" fn #trampoline(kref: *mut ::inv::sys::kref) {
-            // SAFETY: called by `kref_put` at zero with the kref of a live object; the C
-            // release function takes the same pointer as C's `struct kref *`.
-            unsafe { raw::#release_fn(kref.cast()) }
-        }
-
-        // SAFETY: the kref is a field of the wrapped object, and the spec names `release` as
-        // what frees it at zero; the wrapper is an `UnsafeCell` around the C struct.
-        unsafe impl ::inv::Refcounted for #wrapper {
-            const RELEASE: unsafe extern "C" fn(*mut ::inv::sys::kref) = #trampoline;
-
-            unsafe fn raw_kref(this: ::core::ptr::NonNull<Self>) -> *mut ::inv::sys::kref {
-                // SAFETY: a place projection through the object's pointer, live by the
-                // caller's contract; the wrapper is transparent over the C struct.
-                unsafe { #place }.cast::<::inv::sys::kref>()
-            }
-        }
-    };
-    Ok((method, items))
-}
-
-/// `refcount r: refcount_t release F`: a `CountedRef` whose last drop calls `F(object)`.
-fn refcount_t(
-    s: &ir::Struct,
-    r: &ir::Refcount,
-    release: &str,
-    cx: &StructContext<'_>,
-) -> Result<(TokenStream, TokenStream), Unsupported> {
-    // Projected from the object's pointer, as for a kref: the release frees the whole object.
+    // Projected from the object's pointer, not from a reference to the field: the release goes
+    // back to the whole object (from the kref with `container_of`, or given the object) and
+    // frees it, so the count's pointer must carry the whole object's provenance.
     let raw_name = ident(&s.name);
     let (place, count_ty) = field_place(
         s,
@@ -231,6 +158,25 @@ fn refcount_t(
         &quote!(this.as_ptr().cast::<raw::#raw_name>()),
         cx,
     )?;
+    // What differs between the two kinds of count: the runtime's types and the C names.
+    let (sys_ty, ref_ty, c_type, get_fn, put_fn, released) = match r.kind {
+        RefcountKind::Kref => (
+            quote!(::inv::sys::kref),
+            quote!(::inv::KrefRef),
+            "a `struct kref`",
+            "kref_get",
+            "kref_put",
+            format!("calls `{release}`"),
+        ),
+        RefcountKind::RefcountT => (
+            quote!(::inv::sys::refcount_t),
+            quote!(::inv::CountedRef),
+            "a `refcount_t`",
+            "refcount_inc",
+            "refcount_dec_and_test",
+            format!("calls `{release}` with the object"),
+        ),
+    };
     let wrapper = crate::names::type_name(&s.name);
     let alias = type_name_with(&s.name, "Ref");
     let release_fn = ident(release);
@@ -238,49 +184,77 @@ fn refcount_t(
     let get = joined(&["get", &r.name]);
     let alias_doc = format!(
         " An owned reference to a `struct {}` (`{at}`): cloning takes a reference \
-         (`refcount_inc`), dropping gives it back (`refcount_dec_and_test`), and the last one \
-         calls `{release}` with the object.",
+         (`{get_fn}`), dropping gives it back (`{put_fn}`), and the last one {released}.",
         s.name
     );
-    let get_doc = format!(" Takes a reference (`refcount_inc` on `{}`).", r.name);
+    let get_doc = format!(" Takes a reference (`{get_fn}` on `{}`).", r.name);
     let layout = format!(
-        "`{}.{}` must be a `refcount_t` of the runtime's layout",
+        "`{}.{}` must be {c_type} of the runtime's layout",
         s.name, r.name
     );
     let layout_assert = cx.layout_assert(quote! {
         const _: () = assert!(
-            ::core::mem::size_of::<#count_ty>() == ::core::mem::size_of::<::inv::sys::refcount_t>(),
+            ::core::mem::size_of::<#count_ty>() == ::core::mem::size_of::<#sys_ty>(),
             #layout
         );
     });
     let method = quote! {
         #[doc = #get_doc]
         pub fn #get(&self) -> #alias {
-            ::inv::CountedRef::new(self)
+            #ref_ty::new(self)
         }
+    };
+    let counted = match r.kind {
+        RefcountKind::Kref => {
+            let trampoline = joined(&["__release", &s.name]);
+            quote! {
+                unsafe extern "C" fn #trampoline(kref: *mut ::inv::sys::kref) {
+                    // SAFETY: called by `kref_put` at zero with the kref of a live object; the
+                    // C release function takes the same pointer as C's `struct kref *`.
+                    unsafe { raw::#release_fn(kref.cast()) }
+                }
+
+                // SAFETY: the kref is a field of the wrapped object, and the spec names
+                // `release` as what frees it at zero; the wrapper is an `UnsafeCell` around
+                // the C struct.
+                unsafe impl ::inv::Refcounted for #wrapper {
+                    const RELEASE: unsafe extern "C" fn(*mut ::inv::sys::kref) = #trampoline;
+
+                    unsafe fn raw_kref(this: ::core::ptr::NonNull<Self>) -> *mut ::inv::sys::kref {
+                        // SAFETY: a place projection through the object's pointer, live by the
+                        // caller's contract; the wrapper is transparent over the C struct.
+                        unsafe { #place }.cast::<::inv::sys::kref>()
+                    }
+                }
+            }
+        }
+        RefcountKind::RefcountT => quote! {
+            // SAFETY: the count is a field of the wrapped object, and the spec names `release`
+            // as what frees it at zero; the wrapper is an `UnsafeCell` around the C struct.
+            unsafe impl ::inv::Counted for #wrapper {
+                unsafe fn raw_refcount(
+                    this: ::core::ptr::NonNull<Self>,
+                ) -> *mut ::inv::sys::refcount_t {
+                    // SAFETY: a place projection through the object's pointer, which the
+                    // caller promises is live.
+                    unsafe { #place }.cast::<::inv::sys::refcount_t>()
+                }
+
+                unsafe fn release(this: ::core::ptr::NonNull<Self>) {
+                    // SAFETY: the count reached zero; the C function frees the object it is
+                    // given.
+                    unsafe { raw::#release_fn(this.as_ptr().cast()) }
+                }
+            }
+        },
     };
     let items = quote! {
         #[doc = #alias_doc]
-        pub type #alias = ::inv::CountedRef<#wrapper>;
+        pub type #alias = #ref_ty<#wrapper>;
 
         #layout_assert
 
-        // SAFETY: the count is a field of the wrapped object, and the spec names `release` as
-        // what frees it at zero; the wrapper is an `UnsafeCell` around the C struct.
-        unsafe impl ::inv::Counted for #wrapper {
-            unsafe fn raw_refcount(
-                this: ::core::ptr::NonNull<Self>,
-            ) -> *mut ::inv::sys::refcount_t {
-                // SAFETY: a place projection through the object's pointer, which the caller
-                // promises is live.
-                unsafe { #place }.cast::<::inv::sys::refcount_t>()
-            }
-
-            unsafe fn release(this: ::core::ptr::NonNull<Self>) {
-                // SAFETY: the count reached zero; the C function frees the object it is given.
-                unsafe { raw::#release_fn(this.as_ptr().cast()) }
-            }
-        }
+        #counted
     };
     Ok((method, items))
 }
