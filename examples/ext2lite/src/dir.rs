@@ -184,10 +184,22 @@ pub fn remove_entry(dir: &Ext2lInodeInfo, name: &[u8]) -> Res<()> {
 }
 
 /// `ext2l_readdir`: calls `filldir` for each entry in order, until it returns `true`.
-pub fn readdir(dir: &Ext2lInodeInfo, mut filldir: impl FnMut(&[u8], u32, u8) -> bool) -> Res<()> {
+pub fn readdir(dir: &Ext2lInodeInfo, filldir: impl FnMut(&[u8], u32, u8) -> bool) -> Res<()> {
     if !is_dir_mode(mode(dir)) {
         return Err(-ENOTDIR);
     }
+    walk_entries(dir, filldir).map(|_| ())
+}
+
+/// Whether a directory holds only "." and ".." (`dir_is_empty`).
+fn dir_is_empty(dir: &Ext2lInodeInfo) -> Res<bool> {
+    walk_entries(dir, |name, _, _| name != b"." && name != b"..").map(|found| !found)
+}
+
+/// Calls `visit(name, ino, file_type)` for each live entry of `dir`, in order, under its
+/// `i_mutex`, until it returns `true`; says whether one did. A malformed entry marks the file
+/// system in error and fails with its errno, as C's walks do.
+fn walk_entries(dir: &Ext2lInodeInfo, mut visit: impl FnMut(&[u8], u32, u8) -> bool) -> Res<bool> {
     let mut m = dir.i_mutex();
     let dev = bdev(inode::sb_of(dir));
     let nblocks = size(vfs(dir)) / BLOCK_SIZE as u32;
@@ -203,45 +215,14 @@ pub fn readdir(dir: &Ext2lInodeInfo, mut filldir: impl FnMut(&[u8], u32, u8) -> 
             }
             let ino = get_le32(&b, off + DE_INODE);
             let len = usize::from(b[off + DE_NAME_LEN]);
-            if ino != 0
-                && filldir(
-                    &b[off + DE_NAME..off + DE_NAME + len],
-                    ino,
-                    b[off + DE_FILE_TYPE],
-                )
-            {
-                return Ok(());
-            }
-            off += get_le16(&b, off + DE_REC_LEN) as usize;
-        }
-    }
-    Ok(())
-}
-
-/// Whether a directory holds only "." and ".." (`dir_is_empty`).
-fn dir_is_empty(dir: &Ext2lInodeInfo) -> Res<bool> {
-    let mut m = dir.i_mutex();
-    let dev = bdev(inode::sb_of(dir));
-    let nblocks = size(vfs(dir)) / BLOCK_SIZE as u32;
-    let mut b = new_block();
-    for lblk in 0..nblocks {
-        let pblk = bmap(&mut m, lblk, false)?;
-        dev.read(pblk, &mut b)?;
-        let mut off = 0;
-        while off < BLOCK_SIZE {
-            if let Err(e) = check_dirent(&b, off) {
-                error(inode::sb_of(dir));
-                return Err(e);
-            }
-            let len = usize::from(b[off + DE_NAME_LEN]);
             let name = &b[off + DE_NAME..off + DE_NAME + len];
-            if get_le32(&b, off + DE_INODE) != 0 && name != b"." && name != b".." {
-                return Ok(false);
+            if ino != 0 && visit(name, ino, b[off + DE_FILE_TYPE]) {
+                return Ok(true);
             }
             off += get_le16(&b, off + DE_REC_LEN) as usize;
         }
     }
-    Ok(true)
+    Ok(false)
 }
 
 /// Fills a new inode's contents (`init_new_inode`): a directory's first block, or a
